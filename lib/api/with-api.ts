@@ -1,0 +1,217 @@
+// The one wrapper every public API route uses: request id, auth, version profile, idempotency,
+// body/query parsing with zod, and rendering of results and errors in the caller's profile.
+import { ZodError, type ZodType } from "zod";
+import { AppError, type ErrorDetail } from "@/lib/api/errors";
+import { claimIdempotencyKey, completeIdempotencyKey, fingerprintRequest, releaseIdempotencyKey } from "@/lib/api/idempotency";
+import {
+  errorResponse,
+  listResponse,
+  messageResponse,
+  objectResponse,
+  type ApiResponse,
+  type ObjectOptions,
+  type PageInfo,
+  type RequestInfo,
+} from "@/lib/api/render";
+import { resolveProfile, resolveProfileLeniently, type Profile } from "@/lib/api/version";
+import { Prisma } from "@/lib/db/generated/client";
+import { env } from "@/lib/env";
+import { newId } from "@/lib/ids";
+import { authenticateKey, type AuthenticatedKey, type ProjectScope } from "@/lib/keys/keys";
+
+type RouteParams = { params: Promise<Record<string, string | string[] | undefined>> };
+
+export type ApiContext<TBody, TQuery> = {
+  request: Request;
+  info: RequestInfo;
+  profile: Profile;
+  auth: AuthenticatedKey;
+  scope: ProjectScope;
+  params: Record<string, string>;
+  /** The `[id]` path segment, for routes that have one. */
+  id: string;
+  body: TBody;
+  query: TQuery;
+  object: (data: unknown, options?: ObjectOptions) => ApiResponse;
+  list: (items: unknown[], page: PageInfo) => ApiResponse;
+  message: (text: string) => ApiResponse;
+};
+
+type Options<TBody, TQuery> = {
+  body?: ZodType<TBody>;
+  query?: ZodType<TQuery>;
+  /** Organisation-level endpoints (projects) need a key created with `admin: true`. */
+  admin?: boolean;
+};
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+
+export function publicUrl(request: Request): URL {
+  const base = env().MEDIABIT_PUBLIC_URL;
+  const url = new URL(request.url);
+  if (!base) return url;
+  const rebased = new URL(url.pathname + url.search, base);
+  return rebased;
+}
+
+async function readBody(request: Request): Promise<string> {
+  const limit = env().MEDIABIT_MAX_JSON_BYTES;
+  const tooLarge = () => new AppError("payload_too_large", `Request body is larger than ${limit} bytes.`);
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limit) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(raw: string): unknown {
+  if (!raw.trim()) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    throw new AppError("request_invalid", `Request body is not valid JSON: ${(error as Error).message}.`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new AppError("request_invalid", "Request body must be a JSON object.");
+  }
+  return value;
+}
+
+function zodDetails(error: ZodError, where: "body" | "query"): ErrorDetail[] {
+  return error.issues.flatMap((issue) => {
+    const base = issue.path.map(String).join(".");
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ field: base ? `${base}.${key}` : key, message: "unknown field" }));
+    }
+    return [{ field: base || where, message: issue.message }];
+  });
+}
+
+function validationError(error: ZodError, where: "body" | "query"): AppError {
+  const details = zodDetails(error, where);
+  const summary = details.map((d) => `${d.field}: ${d.message}`).join("; ");
+  return new AppError("request_invalid", `Invalid ${where === "body" ? "request body" : "query parameters"}. ${summary}.`, details);
+}
+
+function toAppError(error: unknown, requestId: string): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof ZodError) return validationError(error, "body");
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    if (error.code === "P2002") return new AppError("conflict", "An object with these unique values already exists.");
+    if (error.code === "P2025") return new AppError("not_found", "The object was not found (it may have just been deleted).");
+  }
+  console.error(`[${requestId}] unexpected error`, error);
+  return new AppError("internal_error", `Something went wrong on our side. Quote request id ${requestId} when reporting it.`);
+}
+
+function toResponse(info: RequestInfo, response: ApiResponse): Response {
+  const body = response.body === undefined ? null : response.body;
+  return new Response(JSON.stringify(body, (_key, value: unknown) => (typeof value === "bigint" ? Number(value) : value)), {
+    status: response.status,
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      "Cache-Control": "no-store",
+      "Ittybit-Version": info.profile.version,
+      "X-Request-Id": info.requestId,
+      ...response.headers,
+    },
+  });
+}
+
+function flatParams(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value !== undefined) out[key] = Array.isArray(value) ? value.join("/") : value;
+  }
+  return out;
+}
+
+function newRequestId(): string {
+  return newId("req", 20);
+}
+
+/** Renders an error for requests that never reached a handler (unknown routes, 405s). */
+export function respondWithError(request: Request, error: AppError): Response {
+  const info: RequestInfo = { requestId: newRequestId(), profile: resolveProfileLeniently(request.headers), url: publicUrl(request) };
+  return toResponse(info, errorResponse(info, error));
+}
+
+export function withApi<TBody = undefined, TQuery = undefined>(
+  handler: (ctx: ApiContext<TBody, TQuery>) => Promise<ApiResponse>,
+  options: Options<TBody, TQuery> = {},
+): (request: Request, route: RouteParams) => Promise<Response> {
+  return async (request, route) => {
+    const info: RequestInfo = { requestId: newRequestId(), profile: resolveProfileLeniently(request.headers), url: publicUrl(request) };
+    let idempotency: { projectId: string; key: string } | undefined;
+    try {
+      const auth = await authenticateKey(request.headers.get("authorization"));
+      info.orgId = auth.orgId;
+      info.projectId = auth.projectId;
+      info.profile = resolveProfile(request.headers, auth.apiVersion);
+      if (options.admin && !auth.admin) {
+        throw new AppError("admin_required", "This endpoint manages the organisation: use an API key created with `admin: true`.");
+      }
+      const raw = BODY_METHODS.has(request.method) ? await readBody(request) : "";
+      const json = BODY_METHODS.has(request.method) ? parseJson(raw) : undefined;
+
+      const idempotencyKey = request.method === "POST" ? request.headers.get("idempotency-key") : null;
+      if (idempotencyKey !== null) {
+        const fingerprint = fingerprintRequest(request.method, info.url.pathname + info.url.search, raw);
+        const claim = await claimIdempotencyKey(auth.projectId, idempotencyKey, fingerprint);
+        if (claim.kind === "replay") return toResponse(info, claim.response);
+        idempotency = { projectId: auth.projectId, key: idempotencyKey };
+      }
+
+      let body = undefined as TBody;
+      if (options.body) {
+        const parsed = options.body.safeParse(json);
+        if (!parsed.success) throw validationError(parsed.error, "body");
+        body = parsed.data;
+      }
+      let query = undefined as TQuery;
+      if (options.query) {
+        const parsed = options.query.safeParse(Object.fromEntries(info.url.searchParams));
+        if (!parsed.success) throw validationError(parsed.error, "query");
+        query = parsed.data;
+      }
+      const params = flatParams((await route?.params) ?? {});
+      const ctx: ApiContext<TBody, TQuery> = {
+        request,
+        info,
+        profile: info.profile,
+        auth,
+        scope: { projectId: auth.projectId, orgId: auth.orgId },
+        params,
+        id: params.id ?? "",
+        body,
+        query,
+        object: (data, opts) => objectResponse(info, data, opts),
+        list: (items, page) => listResponse(info, items, page),
+        message: (text) => messageResponse(info, text),
+      };
+      const response = await handler(ctx);
+      if (idempotency) {
+        if (response.status < 400) await completeIdempotencyKey(idempotency.projectId, idempotency.key, response);
+        else await releaseIdempotencyKey(idempotency.projectId, idempotency.key);
+      }
+      return toResponse(info, response);
+    } catch (error) {
+      if (idempotency) await releaseIdempotencyKey(idempotency.projectId, idempotency.key).catch(() => undefined);
+      const appError = toAppError(error, info.requestId);
+      return toResponse(info, errorResponse(info, { status: appError.status, code: appError.code, message: appError.message, details: appError.details }));
+    }
+  };
+}

@@ -1,0 +1,72 @@
+// One Prisma client per process: PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set,
+// else embedded PGlite under the data dir. Both are migrated before the first query.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { env } from "@/lib/env";
+import { PrismaClient } from "@/lib/db/generated/client";
+import { migrate, pgClientExec, pgliteExec } from "@/lib/db/migrate";
+
+export type Db = PrismaClient;
+export type DbDriver = "postgres" | "pglite";
+
+type Handle = { prisma: PrismaClient; driver: DbDriver; close: () => Promise<void> };
+const globalForDb = globalThis as unknown as { __mediabitDb?: Promise<Handle> };
+
+async function connectPostgres(url: string): Promise<Handle> {
+  const { Client } = await import("pg");
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await migrate(pgClientExec(client));
+  } finally {
+    await client.end();
+  }
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  return { prisma, driver: "postgres", close: () => prisma.$disconnect() };
+}
+
+async function connectPglite(dataDir: string): Promise<Handle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
+  // PGlite does not create missing parent folders.
+  mkdirSync(dataDir, { recursive: true });
+  const pg = new PGlite(path.join(dataDir, "pglite"));
+  await migrate(pgliteExec(pg));
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pg) });
+  return {
+    prisma,
+    driver: "pglite",
+    close: async () => {
+      await prisma.$disconnect();
+      await pg.close();
+    },
+  };
+}
+
+function connect(): Promise<Handle> {
+  const { DATABASE_URL, dataDir } = env();
+  return DATABASE_URL ? connectPostgres(DATABASE_URL) : connectPglite(dataDir);
+}
+
+async function handle(): Promise<Handle> {
+  globalForDb.__mediabitDb ??= connect().catch((error: unknown) => {
+    globalForDb.__mediabitDb = undefined;
+    throw error;
+  });
+  return globalForDb.__mediabitDb;
+}
+
+export async function db(): Promise<PrismaClient> {
+  return (await handle()).prisma;
+}
+
+export async function dbDriver(): Promise<DbDriver> {
+  return (await handle()).driver;
+}
+
+export async function closeDb(): Promise<void> {
+  const current = globalForDb.__mediabitDb;
+  globalForDb.__mediabitDb = undefined;
+  if (current) await (await current).close();
+}

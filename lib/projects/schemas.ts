@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { isValidVersion } from "@/lib/api/version";
+
+const ZApiVersion = z.string().trim().refine(isValidVersion, "must be a date such as 2025-08-20, or 'latest'");
+const ZAlias = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "must be 1–40 lower-case letters, digits or hyphens");
+
+export const ZCreateProject = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  description: z.string().trim().max(500).nullish(),
+  alias: ZAlias.optional(),
+  api_version: ZApiVersion.optional(),
+});
+export type TCreateProject = z.infer<typeof ZCreateProject>;
+
+export const ZUpdateProject = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  description: z.string().trim().max(500).nullish(),
+  api_version: ZApiVersion.optional(),
+});
+export type TUpdateProject = z.infer<typeof ZUpdateProject>;

@@ -1,0 +1,34 @@
+// S3 clients for user connections and the project store; the one place that builds them.
+import { S3Client } from "@aws-sdk/client-s3";
+
+export type S3Settings = {
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+};
+
+export function createS3Client(settings: S3Settings): S3Client {
+  return new S3Client({
+    endpoint: settings.endpoint,
+    // `auto` is R2's region name; the SDK still needs a value to sign with.
+    region: settings.region === "auto" ? "us-east-1" : settings.region,
+    forcePathStyle: settings.forcePathStyle,
+    credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
+    // Flexible checksums break streamed uploads on many S3-compatible servers (R2, Supabase,
+    // older MinIO, s3rver): compute them only when an operation requires one.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    maxAttempts: 3,
+  });
+}
+
+/** Path-style addressing works everywhere except on new AWS buckets, which want virtual hosts. */
+export function defaultForcePathStyle(endpoint: string): boolean {
+  try {
+    return !new URL(endpoint).hostname.endsWith(".amazonaws.com");
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,90 @@
+// Calls the real route handlers under app/api the way Next.js would, without a server: the path
+// is matched against the app/api folder tree, params are passed the way the App Router passes them.
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { db } from "@/lib/db/client";
+import { newId } from "@/lib/ids";
+import { createKey } from "@/lib/keys/keys";
+
+type Handler = (request: Request, route: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+type Route = { pattern: RegExp; names: string[]; catchAll: string | null; file: string; specificity: number };
+
+const API_DIR = path.resolve(import.meta.dirname, "../../app/api");
+
+function collectRoutes(dir: string, segments: string[] = []): Route[] {
+  const out: Route[] = [];
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...collectRoutes(full, [...segments, entry]));
+    else if (entry === "route.ts") {
+      const names: string[] = [];
+      let catchAll: string | null = null;
+      const regex = segments
+        .map((segment) => {
+          const all = /^\[\.\.\.(\w+)\]$/.exec(segment);
+          if (all) {
+            catchAll = all[1] ?? null;
+            return "/(.+)";
+          }
+          const dynamic = /^\[(\w+)\]$/.exec(segment);
+          if (dynamic) {
+            names.push(dynamic[1] ?? "");
+            return "/([^/]+)";
+          }
+          return `/${segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`;
+        })
+        .join("");
+      const specificity = segments.filter((s) => !s.startsWith("[")).length * 10 - (catchAll ? 100 : 0);
+      out.push({ pattern: new RegExp(`^/api${regex}$`), names, catchAll, file: full, specificity });
+    }
+  }
+  return out.sort((a, b) => b.specificity - a.specificity);
+}
+
+const routes = collectRoutes(API_DIR);
+
+export type CallOptions = { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> };
+export type CallResult = { status: number; body: any; headers: Headers };
+
+export async function call(method: string, url: string, options: CallOptions = {}): Promise<CallResult> {
+  const full = new URL(url, "http://localhost:3000");
+  const route = routes.find((r) => r.pattern.test(full.pathname));
+  if (!route) throw new Error(`no route for ${full.pathname}`);
+  const match = route.pattern.exec(full.pathname) ?? [];
+  const params: Record<string, string | string[]> = {};
+  route.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1] ?? "")));
+  if (route.catchAll) params[route.catchAll] = (match[route.names.length + 1] ?? "").split("/");
+  const mod = (await import(/* @vite-ignore */ route.file)) as Record<string, Handler | undefined>;
+  const handler = mod[method];
+  if (!handler) return { status: 405, body: null, headers: new Headers() };
+  const headers = new Headers(options.headers);
+  if (options.key !== null && options.key !== undefined) headers.set("authorization", `Bearer ${options.key}`);
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers.set("content-type", "application/json");
+  }
+  const response = await handler(new Request(full, { method, headers, body }), { params: Promise.resolve(params) });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+}
+
+export type TestProject = { orgId: string; projectId: string; key: string; keyId: string; adminKey: string };
+
+/** A fresh organisation + project with a normal key and an admin key, pinned to `apiVersion`. */
+export async function createTestProject(apiVersion = "2025-01-01"): Promise<TestProject> {
+  const prisma = await db();
+  const orgId = newId("org");
+  const projectId = newId("prj");
+  await prisma.organization.create({ data: { id: orgId, name: "Test org" } });
+  await prisma.project.create({ data: { id: projectId, orgId, name: "Test", alias: projectId.toLowerCase().replace("_", "-"), apiVersion } });
+  const scope = { orgId, projectId };
+  const normal = await createKey(scope, { name: "test" });
+  const admin = await createKey(scope, { name: "admin", admin: true });
+  return { orgId, projectId, key: normal.secret, keyId: normal.key.id, adminKey: admin.secret };
+}
+
+/** Unwraps an enveloped body, or returns a bare one as is. */
+export function data(result: CallResult): any {
+  return result.body && typeof result.body === "object" && "meta" in result.body ? result.body.data : result.body;
+}
