@@ -16,7 +16,15 @@ type WasmModule = {
   SchemaEngine: { new: (options: unknown, log: (line: string) => void, adapter: unknown) => Promise<WasmEngine> };
 };
 
-async function loadEngine(schemaPath: string, schema: string, adapter: unknown): Promise<WasmEngine> {
+let wasm: Promise<WasmModule> | undefined;
+
+// The wasm-bindgen glue holds one instance per process: instantiate it once.
+function loadWasm(): Promise<WasmModule> {
+  wasm ??= instantiateWasm();
+  return wasm;
+}
+
+async function instantiateWasm(): Promise<WasmModule> {
   const require = createRequire(import.meta.url);
   const dir = path.dirname(require.resolve("@prisma/schema-engine-wasm/schema_engine_bg"));
   const glue = (await import(path.join(dir, "schema_engine_bg.js"))) as WasmModule;
@@ -28,6 +36,11 @@ async function loadEngine(schemaPath: string, schema: string, adapter: unknown):
   if (typeof glue.SchemaEngine?.new !== "function") {
     throw new Error("@prisma/schema-engine-wasm changed its API; pin the build named in package.json");
   }
+  return glue;
+}
+
+async function loadEngine(schemaPath: string, schema: string, adapter: unknown): Promise<WasmEngine> {
+  const glue = await loadWasm();
   return glue.SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, () => undefined, adapter);
 }
 

@@ -1,5 +1,6 @@
 // S3 clients for user connections and the project store; the one place that builds them.
 import { S3Client } from "@aws-sdk/client-s3";
+import { guardedAgents } from "@/lib/net/outbound";
 
 export type S3Settings = {
   endpoint: string;
@@ -21,6 +22,8 @@ export function createS3Client(settings: S3Settings): S3Client {
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     maxAttempts: 3,
+    // User-supplied endpoints go through the SSRF guard like every other outbound request.
+    requestHandler: { ...guardedAgents(), connectionTimeout: 10_000 },
   });
 }
 

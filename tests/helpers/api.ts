@@ -43,6 +43,18 @@ function collectRoutes(dir: string, segments: string[] = []): Route[] {
 
 const routes = collectRoutes(API_DIR);
 
+/** Every route file under app/api as `/api/a/[id]/b` with the methods it exports. */
+export async function listApiRoutes(): Promise<{ path: string; methods: string[] }[]> {
+  const out: { path: string; methods: string[] }[] = [];
+  for (const route of routes) {
+    const mod = (await import(/* @vite-ignore */ route.file)) as Record<string, unknown>;
+    const relative = path.relative(API_DIR, path.dirname(route.file)).split(path.sep).filter(Boolean);
+    const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => typeof mod[m] === "function");
+    out.push({ path: `/api${relative.length ? `/${relative.join("/")}` : ""}`, methods });
+  }
+  return out;
+}
+
 export type CallOptions = { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> };
 export type CallResult = { status: number; body: any; headers: Headers };
 

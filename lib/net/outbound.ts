@@ -1,0 +1,263 @@
+// The one way server code reaches user-chosen URLs: every connection goes only to an address checked against policy.
+import { promises as dns, type LookupAddress, type LookupOptions } from "node:dns";
+import http from "node:http";
+import https from "node:https";
+import { isIP, type LookupFunction } from "node:net";
+import type { Duplex } from "node:stream";
+import { Agent, Headers, buildConnector, fetch, type RequestInit, type Response } from "undici";
+import { env } from "@/lib/env";
+import { classifyAddress, describeAddressKind, isAllowed, parseAllowList, type AddressKind, type AllowList } from "./address-policy";
+
+export type ResolveHost = (hostname: string) => Promise<readonly { address: string; family?: number }[]>;
+
+export type OutboundPolicyOptions = {
+  /** Overrides MEDIABIT_ALLOW_PRIVATE_HOSTS; a string is parsed like the setting. */
+  allowList?: AllowList | string;
+  /** Overrides DNS resolution (tests point hostnames at loopback addresses with it). */
+  lookup?: ResolveHost;
+};
+
+export type OutboundInit = Omit<RequestInit, "dispatcher" | "redirect"> &
+  OutboundPolicyOptions & {
+    /** Redirects followed before giving up; every hop is checked again. */
+    maxRedirects?: number;
+    /** Deadline for connecting, redirects and the final response's headers; the body then streams under `signal`. */
+    timeoutMs?: number;
+  };
+
+export type OutboundResult = { response: Response; url: string };
+
+type BlockedDetails =
+  | { reason: "scheme"; url: string; scheme: string }
+  | { reason: "address"; host: string; address: string; kind: AddressKind; url?: string }
+  | { reason: "unix_socket"; socketPath: string }
+  | { reason: "too_many_redirects"; url: string; maxRedirects: number };
+
+export class OutboundBlockedError extends Error {
+  readonly code = "outbound_blocked";
+  readonly details: BlockedDetails;
+
+  constructor(details: BlockedDetails) {
+    super(describeBlocked(details));
+    this.name = "OutboundBlockedError";
+    this.details = details;
+  }
+}
+
+type Policy = { allowList: AllowList; resolveHost: ResolveHost };
+type ConnectCallback = (error: Error | null, stream: Duplex) => void;
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const BODY_HEADERS = ["content-type", "content-length", "content-encoding", "content-language", "content-location"];
+const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
+
+/**
+ * fetch() for user-supplied URLs: http(s) only, every resolved address checked and pinned for the connection,
+ * redirects followed by hand and re-checked. Returns the final response (body unread) and its URL.
+ */
+export async function outboundFetch(input: string | URL, init: OutboundInit = {}): Promise<OutboundResult> {
+  const { allowList, lookup, maxRedirects = 5, timeoutMs = 30_000, signal, ...requestInit } = init;
+  let url = new URL(input);
+  let hop: RequestInit = { ...requestInit, headers: new Headers(requestInit.headers) };
+  const policy = resolvePolicy({ allowList, lookup });
+  const agent = new Agent({ connect: createGuardedConnector(() => policy) });
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new DOMException(`outbound request timed out after ${timeoutMs} ms`, "TimeoutError")),
+    timeoutMs,
+  );
+  const hopSignal = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
+  try {
+    for (let redirects = 0; ; redirects++) {
+      assertHttpScheme(url);
+      const response = await fetch(url, { ...hop, redirect: "manual", signal: hopSignal, dispatcher: agent });
+      const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
+      if (location === null) {
+        clearTimeout(timer);
+        // Graceful close lets the body finish streaming, then frees the sockets.
+        void agent.close();
+        return { response, url: url.href };
+      }
+      await response.body?.cancel();
+      if (redirects >= maxRedirects) {
+        throw new OutboundBlockedError({ reason: "too_many_redirects", url: redactUrl(new URL(input)), maxRedirects });
+      }
+      const next = new URL(location, url);
+      hop = redirectInit(hop, response.status, url, next);
+      url = next;
+    }
+  } catch (error) {
+    clearTimeout(timer);
+    void agent.destroy();
+    throw withBlockedUrl(error, url);
+  }
+}
+
+/** node:http(s) agents for clients such as the AWS SDK: sockets open only to checked, pinned addresses. */
+export function guardedAgents(options: OutboundPolicyOptions = {}): { httpAgent: http.Agent; httpsAgent: https.Agent } {
+  const policy = () => resolvePolicy(options);
+  const lookup = createPinnedLookup(policy);
+  // Node skips `lookup` for literal IPs and honours socketPath, so both are refused or checked before connecting.
+  const connectGuarded = <T extends http.ClientRequestArgs>(
+    create: (connection: T, callback?: ConnectCallback) => Duplex | null | undefined,
+    connection: T,
+    callback?: ConnectCallback,
+  ): Duplex | null | undefined => {
+    try {
+      if (connection.socketPath) throw new OutboundBlockedError({ reason: "unix_socket", socketPath: connection.socketPath });
+      const host = stripBrackets(connection.host ?? connection.hostname ?? "localhost");
+      if (isIP(host) !== 0) assertAddressesAllowed(host, [host], policy().allowList);
+    } catch (error) {
+      if (!callback) throw error;
+      process.nextTick(callback, error, undefined);
+      return undefined;
+    }
+    return create({ ...connection, lookup }, callback);
+  };
+
+  class GuardedHttpAgent extends http.Agent {
+    override createConnection(connection: http.ClientRequestArgs, callback?: ConnectCallback) {
+      return connectGuarded((checked, done) => super.createConnection(checked, done), connection, callback);
+    }
+  }
+  class GuardedHttpsAgent extends https.Agent {
+    override createConnection(connection: https.RequestOptions, callback?: ConnectCallback) {
+      return connectGuarded((checked, done) => super.createConnection(checked, done), connection, callback);
+    }
+  }
+  return {
+    httpAgent: new GuardedHttpAgent({ keepAlive: true, maxSockets: 50 }),
+    httpsAgent: new GuardedHttpsAgent({ keepAlive: true, maxSockets: 50 }),
+  };
+}
+
+function resolvePolicy(options: OutboundPolicyOptions): Policy {
+  const allowList = options.allowList ?? env().MEDIABIT_ALLOW_PRIVATE_HOSTS;
+  return {
+    allowList: typeof allowList === "string" ? parseAllowList(allowList) : allowList,
+    resolveHost: options.lookup ?? ((hostname) => dns.lookup(hostname, { all: true })),
+  };
+}
+
+// Literal IPs never reach a lookup hook, so the connector checks them; hostnames are checked inside the lookup.
+function createGuardedConnector(policy: () => Policy): buildConnector.connector {
+  const connect = buildConnector({ lookup: createPinnedLookup(policy) });
+  return (options, callback) => {
+    try {
+      if (isIP(options.hostname) !== 0) assertAddressesAllowed(options.hostname, [options.hostname], policy().allowList);
+    } catch (error) {
+      callback(error as Error, null);
+      return;
+    }
+    connect(options, callback);
+  };
+}
+
+// The socket connects to exactly the addresses this lookup checked, so DNS cannot change between check and connect.
+function createPinnedLookup(policy: () => Policy): LookupFunction {
+  return (hostname: string, options: LookupOptions, callback) => {
+    resolveAllowedAddresses(hostname, policy()).then(
+      (addresses) => {
+        const wanted = options.family ? addresses.filter((entry) => entry.family === options.family) : addresses;
+        const first = wanted[0];
+        if (!first) return callback(lookupError(hostname), []);
+        if (options.all) return callback(null, wanted);
+        callback(null, first.address, first.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, []),
+    );
+  };
+}
+
+async function resolveAllowedAddresses(hostname: string, policy: Policy): Promise<LookupAddress[]> {
+  const resolved = await policy.resolveHost(hostname);
+  const addresses = resolved.map(({ address }) => address);
+  if (addresses.length === 0) throw lookupError(hostname);
+  assertAddressesAllowed(hostname, addresses, policy.allowList);
+  return addresses.map((address) => ({ address, family: isIP(address) }));
+}
+
+// Every answer must pass, since the socket may try any of them.
+function assertAddressesAllowed(hostname: string, addresses: readonly string[], allowList: AllowList): void {
+  for (const address of addresses) {
+    if (isIP(address) === 0) throw new Error(`lookup for ${hostname} returned ${JSON.stringify(address)}, not an IP address`);
+    if (!isAllowed({ hostname, address }, allowList)) {
+      throw new OutboundBlockedError({ reason: "address", host: hostname, address, kind: classifyAddress(address) });
+    }
+  }
+}
+
+function assertHttpScheme(url: URL): void {
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new OutboundBlockedError({ reason: "scheme", url: redactUrl(url), scheme: url.protocol });
+  }
+}
+
+// Follows the fetch standard: 303 (and 301/302 after POST) become GET without a body; credentials stay on their origin.
+function redirectInit(previous: RequestInit, status: number, from: URL, to: URL): RequestInit {
+  const headers = new Headers(previous.headers);
+  const method = (previous.method ?? "GET").toUpperCase();
+  const next: RequestInit = { ...previous, headers };
+  if ((status === 303 && method !== "HEAD") || ((status === 301 || status === 302) && method === "POST")) {
+    next.method = "GET";
+    next.body = null;
+    for (const name of BODY_HEADERS) headers.delete(name);
+  } else if (previous.body != null && !isReplayableBody(previous.body)) {
+    throw new Error(`cannot repeat a streamed request body after a ${status} redirect to ${redactUrl(to)}`);
+  }
+  if (from.origin !== to.origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+  return next;
+}
+
+function isReplayableBody(body: NonNullable<RequestInit["body"]>): boolean {
+  return (
+    typeof body === "string" ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) ||
+    body instanceof URLSearchParams ||
+    body instanceof Blob
+  );
+}
+
+// undici reports connector failures as TypeError("fetch failed") with the real error as its cause.
+function withBlockedUrl(error: unknown, url: URL): unknown {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++, current = current.cause) {
+    if (!(current instanceof OutboundBlockedError)) continue;
+    if (current.details.reason !== "address" || current.details.url) return current;
+    return new OutboundBlockedError({ ...current.details, url: redactUrl(url) });
+  }
+  return error;
+}
+
+// Query strings often carry signatures or tokens (presigned URLs, webhook secrets), so messages leave them out.
+function redactUrl(url: URL): string {
+  return url.host ? `${url.protocol}//${url.host}${url.pathname}` : url.protocol;
+}
+
+function describeBlocked(details: BlockedDetails): string {
+  switch (details.reason) {
+    case "scheme":
+      return `refused a ${details.scheme} URL: only http: and https: URLs may be fetched`;
+    case "unix_socket":
+      return `refused to connect to unix socket ${details.socketPath}`;
+    case "too_many_redirects":
+      return `refused to follow more than ${details.maxRedirects} redirects for ${details.url}`;
+    case "address": {
+      const via = details.host === details.address ? "" : `, resolved from ${details.host}`;
+      const target = details.url ? ` for ${details.url}` : "";
+      return (
+        `refused to connect to ${details.address} (${describeAddressKind(details.kind)}${via})${target}; ` +
+        "set MEDIABIT_ALLOW_PRIVATE_HOSTS to allow it"
+      );
+    }
+  }
+}
+
+function lookupError(hostname: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND", hostname });
+}
+
+function stripBrackets(host: string): string {
+  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Every test, from a fresh clone: type-check, Vitest on PostgreSQL and on embedded PGlite,
+# then the Playwright e2e suite in Debian's Chromium against a production build.
+# Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+bash scripts/ensure-system.sh --test || exit 1
+bash scripts/ensure-node.sh || exit 1
+
+reports=test-results/reports
+rm -rf "$reports" && mkdir -p "$reports"
+status=0
+pg_admin="${MEDIABIT_TEST_PG_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
+export MEDIABIT_TEST_PG_URL="$pg_admin"
+
+echo "== type-check"
+if npx tsc --noEmit -p .; then echo '{"passed":1,"failed":0}' >"$reports/typecheck.json"; else echo '{"passed":0,"failed":1}' >"$reports/typecheck.json"; status=1; fi
+
+echo "== vitest on PostgreSQL"
+db="mediabit_test_$$"
+psql -q -d "$pg_admin" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null || exit 1
+pg_url="${pg_admin%/*}/$db"
+DATABASE_URL="$pg_url" npx vitest run --reporter=default --reporter=json --outputFile.json="$reports/vitest-postgres.json" || status=1
+psql -q -d "$pg_admin" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
+
+echo "== vitest on PGlite (database-backed suites)"
+env -u DATABASE_URL npx vitest run --exclude 'tests/net/**' --reporter=default --reporter=json --outputFile.json="$reports/vitest-pglite.json" || status=1
+
+echo "== e2e (Playwright, Chromium)"
+if npx next build >"$reports/next-build.log" 2>&1; then
+  PLAYWRIGHT_JSON_OUTPUT_NAME="$reports/playwright.json" npx playwright test --reporter=list,json || status=1
+else
+  tail -n 40 "$reports/next-build.log"
+  echo '{"passed":0,"failed":1}' >"$reports/next-build.json"
+  status=1
+fi
+
+node scripts/test-summary.mjs "$reports" typecheck,vitest-postgres,vitest-pglite,playwright
+exit $status
