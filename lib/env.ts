@@ -14,6 +14,34 @@ const ZEnv = z.object({
   MEDIABIT_PUBLIC_URL: z.url().optional(),
   MEDIABIT_MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   MEDIABIT_ALLOW_PRIVATE_HOSTS: z.string().default(""),
+  // Project store: local disk under the data dir, or s3://bucket/prefix with the S3 settings below.
+  MEDIABIT_STORAGE_URL: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]+[a-z0-9](\/.*)?$/, "must look like s3://bucket/prefix").optional(),
+  MEDIABIT_S3_ENDPOINT: z.url().optional(),
+  MEDIABIT_S3_REGION: z.string().default("us-east-1"),
+  MEDIABIT_S3_ACCESS_KEY_ID: z.string().optional(),
+  MEDIABIT_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  MEDIABIT_S3_FORCE_PATH_STYLE: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  MEDIABIT_MAX_FILE_BYTES: z.coerce.number().int().positive().default(5 * 1024 ** 3),
+  // Media sanity limits: inputs beyond them are refused before any decoding work.
+  MEDIABIT_MAX_DURATION_SECONDS: z.coerce.number().positive().default(4 * 3600),
+  MEDIABIT_MAX_DIMENSION: z.coerce.number().int().positive().default(16384),
+  MEDIABIT_MAX_PIXELS: z.coerce.number().int().positive().default(100_000_000),
+  MEDIABIT_MAX_STREAMS: z.coerce.number().int().positive().default(16),
+  MEDIABIT_MAX_FPS: z.coerce.number().positive().default(240),
+  MEDIABIT_FFMPEG_TIMEOUT_SECONDS: z.coerce.number().positive().default(3 * 3600),
+  // The embedded durable runner; `off` when another process (or Inngest) does the work.
+  MEDIABIT_WORKER: z.enum(["embedded", "off"]).default("embedded"),
+  MEDIABIT_WORKER_CONCURRENCY: z.coerce.number().int().positive().optional(),
+  MEDIABIT_WORKER_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
+  MEDIABIT_WORKER_POLL_MS: z.coerce.number().int().min(10).default(1000),
+  MEDIABIT_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1000),
+  MEDIABIT_TASK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  MEDIABIT_SYNC_INGEST_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  INNGEST_EVENT_KEY: z.string().optional(),
+  INNGEST_SIGNING_KEY: z.string().optional(),
+  INNGEST_DEV: z.string().optional(),
+  // Signs dashboard sessions; without it one is derived from serverSecret().
+  AUTH_SECRET: z.string().min(32).optional(),
 });
 
 export type TEnv = z.infer<typeof ZEnv> & { dataDir: string };

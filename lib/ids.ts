@@ -17,6 +17,8 @@ export const ID_PREFIXES = {
   event: "evt",
   webhookEndpoint: "we",
   upload: "upl",
+  execution: "exe",
+  worker: "wrk",
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];

@@ -1,0 +1,298 @@
+// The embedded durable engine: executions live in the database, are claimed with
+// FOR UPDATE SKIP LOCKED, leased with a heartbeat, retried with exponential backoff, and each
+// completed step is memoized, so a crash resumes at the next step. Any number of processes
+// against one PostgreSQL share the queue; `attempt` fences out a worker whose lease expired.
+import os from "node:os";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/db/generated/client";
+import { CancelledError, LeaseLostError, NonRetriableError, isAbortLike } from "@/lib/engine/errors";
+import type { Fence, Json, StepApi, Tx, WorkflowDefinition } from "@/lib/engine/types";
+import { env } from "@/lib/env";
+import { newId } from "@/lib/ids";
+
+type Claimed = {
+  id: string;
+  function: string;
+  payload: Record<string, Json>;
+  attempt: number;
+  max_attempts: number;
+  cancel_requested: boolean;
+};
+
+export type WorkerOptions = {
+  definitions: WorkflowDefinition<never>[];
+  concurrency?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  /** Periodic housekeeping (sweeps, expiries); runs about once a minute. */
+  maintenance?: () => Promise<void>;
+  log?: (line: string) => void;
+};
+
+export type Worker = {
+  id: string;
+  /** Claim now instead of at the next poll (after a local enqueue). */
+  wake(): void;
+  /** Abort a running execution of this process at once (cancel fast path). */
+  abortLocal(executionId: string, reason: Error): boolean;
+  active(): number;
+  stop(options?: { graceMs?: number }): Promise<void>;
+};
+
+function backoffMs(attempt: number): number {
+  const base = env().MEDIABIT_RETRY_BASE_MS * 2 ** Math.max(0, attempt - 1);
+  const capped = Math.min(base, 5 * 60_000);
+  return Math.round(capped * (0.8 + Math.random() * 0.4));
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function startWorker(options: WorkerOptions): Worker {
+  const id = `${os.hostname()}:${process.pid}:${newId("wrk", 8)}`;
+  const concurrency = options.concurrency ?? env().MEDIABIT_WORKER_CONCURRENCY ?? os.availableParallelism();
+  const leaseMs = options.leaseMs ?? env().MEDIABIT_WORKER_LEASE_MS;
+  const pollMs = options.pollMs ?? env().MEDIABIT_WORKER_POLL_MS;
+  const log = options.log ?? ((line: string) => console.log(`[engine] ${line}`));
+  const definitions = new Map(options.definitions.map((d) => [d.name, d as WorkflowDefinition<Record<string, Json>>]));
+  const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  let stopped = false;
+  let claiming = false;
+  let wakeAgain = false;
+  let lastMaintenance = 0;
+
+  async function claim(limit: number): Promise<Claimed[]> {
+    const prisma = await db();
+    return prisma.$queryRaw<Claimed[]>`
+      UPDATE executions AS e
+         SET status = 'running', attempt = e.attempt + 1, lease_owner = ${id},
+             lease_expires_at = now() + (${leaseMs}::int * interval '1 millisecond'),
+             started_at = COALESCE(e.started_at, now()), updated_at = now()
+        FROM (SELECT id FROM executions
+               WHERE (status = 'queued' AND run_at <= now())
+                  OR (status = 'running' AND lease_expires_at < now())
+               ORDER BY run_at, created_at
+               LIMIT ${limit}
+               FOR UPDATE SKIP LOCKED) AS c
+       WHERE e.id = c.id
+   RETURNING e.id, e.function, e.payload, e.attempt, e.max_attempts, e.cancel_requested`;
+  }
+
+  /** Locks our execution row and proves we still hold it; throws LeaseLostError otherwise. */
+  async function assertHeld(tx: Tx, execution: Claimed): Promise<void> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM executions
+       WHERE id = ${execution.id} AND attempt = ${execution.attempt} AND lease_owner = ${id}
+         AND status = 'running' AND lease_expires_at > now()
+       FOR UPDATE`;
+    if (rows.length === 0) throw new LeaseLostError(execution.id, execution.attempt);
+  }
+
+  function fenceFor(execution: Claimed): Fence {
+    return {
+      async commit(fn) {
+        const prisma = await db();
+        return prisma.$transaction(async (tx) => {
+          await assertHeld(tx, execution);
+          return fn(tx);
+        });
+      },
+    };
+  }
+
+  async function heartbeat(execution: Claimed, controller: AbortController): Promise<void> {
+    const prisma = await db();
+    const rows = await prisma.$queryRaw<{ cancel_requested: boolean }[]>`
+      UPDATE executions SET lease_expires_at = now() + (${leaseMs}::int * interval '1 millisecond')
+       WHERE id = ${execution.id} AND attempt = ${execution.attempt} AND lease_owner = ${id} AND status = 'running'
+   RETURNING cancel_requested`;
+    const row = rows[0];
+    if (!row) controller.abort(new LeaseLostError(execution.id, execution.attempt));
+    else if (row.cancel_requested) controller.abort(new CancelledError());
+  }
+
+  async function execute(execution: Claimed, controller: AbortController): Promise<void> {
+    const definition = definitions.get(execution.function);
+    const fence = fenceFor(execution);
+    const prisma = await db();
+    if (!definition) {
+      await fence.commit((tx) => finish(tx, execution, "failed", { lastError: `no workflow named ${execution.function} in this build` }));
+      return;
+    }
+    if (execution.cancel_requested) {
+      await fence.commit(async (tx) => {
+        await definition.onCancel?.({ payload: execution.payload, tx });
+        await finish(tx, execution, "cancelled", {});
+      });
+      return;
+    }
+    if (execution.attempt > execution.max_attempts) {
+      const error = new Error(`gave up after ${execution.max_attempts} attempts (the worker running it stopped or crashed)`);
+      await fence.commit(async (tx) => {
+        await definition.onFailure?.({ payload: execution.payload, error, tx });
+        await finish(tx, execution, "failed", { lastError: error.message });
+      });
+      return;
+    }
+
+    const memo = new Map<string, Json>();
+    for (const row of await prisma.executionStep.findMany({ where: { executionId: execution.id } })) {
+      memo.set(row.stepId, row.output as Json);
+    }
+    const seen = new Set<string>();
+    const step: StepApi = {
+      run: async <T extends Json | void>(stepId: string, fn: () => Promise<T>): Promise<T> => {
+        if (seen.has(stepId)) throw new Error(`step id "${stepId}" used twice in ${execution.function}`);
+        seen.add(stepId);
+        if (memo.has(stepId)) return memo.get(stepId) as T;
+        controller.signal.throwIfAborted();
+        const output = await fn();
+        await fence.commit((tx) =>
+          tx.executionStep.create({
+            data: { executionId: execution.id, stepId, output: output === undefined ? Prisma.JsonNull : (output as Prisma.InputJsonValue) },
+          }),
+        );
+        memo.set(stepId, (output ?? null) as Json);
+        return output;
+      },
+    };
+
+    try {
+      const output = await definition.handler({
+        payload: execution.payload,
+        step,
+        fence,
+        signal: controller.signal,
+        attempt: execution.attempt,
+        executionId: execution.id,
+      });
+      await fence.commit((tx) => finish(tx, execution, "completed", { output: output ?? null }));
+    } catch (caught) {
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : caught;
+      if (reason instanceof LeaseLostError || caught instanceof LeaseLostError) {
+        log(`${execution.id}: ${errorText(reason)}`);
+        return;
+      }
+      if (reason instanceof CancelledError || (!controller.signal.aborted && isAbortLike(caught))) {
+        await fence.commit(async (tx) => {
+          await definition.onCancel?.({ payload: execution.payload, tx });
+          await finish(tx, execution, "cancelled", {});
+        });
+        return;
+      }
+      const error = caught instanceof Error ? caught : new Error(String(caught));
+      const permanent = error instanceof NonRetriableError || execution.attempt >= execution.max_attempts;
+      if (permanent) {
+        await fence.commit(async (tx) => {
+          await definition.onFailure?.({ payload: execution.payload, error, tx });
+          await finish(tx, execution, "failed", { lastError: error.message });
+        });
+        return;
+      }
+      const delay = backoffMs(execution.attempt);
+      log(`${execution.id} attempt ${execution.attempt} failed, retrying in ${delay} ms: ${error.message}`);
+      await fence.commit((tx) => tx.$executeRaw`
+        UPDATE executions SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, last_error = ${error.message},
+               run_at = now() + (${delay}::int * interval '1 millisecond'), updated_at = now()
+         WHERE id = ${execution.id}`);
+    }
+  }
+
+  async function finish(
+    tx: Tx,
+    execution: Claimed,
+    status: "completed" | "failed" | "cancelled",
+    fields: { output?: Json; lastError?: string },
+  ): Promise<void> {
+    await tx.execution.update({
+      where: { id: execution.id },
+      data: {
+        status,
+        output: fields.output === undefined || fields.output === null ? Prisma.JsonNull : (fields.output as Prisma.InputJsonValue),
+        lastError: fields.lastError ?? null,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        finishedAt: new Date(),
+      },
+    });
+  }
+
+  function launch(execution: Claimed): void {
+    const controller = new AbortController();
+    const beat = setInterval(() => {
+      heartbeat(execution, controller).catch((error: unknown) => log(`heartbeat ${execution.id}: ${errorText(error)}`));
+    }, Math.max(100, Math.floor(leaseMs / 3)));
+    const done = execute(execution, controller)
+      .catch((error: unknown) => {
+        if (!(error instanceof LeaseLostError)) log(`${execution.id} (${execution.function}) crashed the runner: ${errorText(error)}`);
+      })
+      .finally(() => {
+        clearInterval(beat);
+        running.delete(execution.id);
+        if (!stopped) wake();
+      });
+    running.set(execution.id, { controller, done });
+  }
+
+  async function tick(): Promise<void> {
+    if (stopped) return;
+    if (claiming) {
+      wakeAgain = true;
+      return;
+    }
+    claiming = true;
+    try {
+      do {
+        wakeAgain = false;
+        const free = concurrency - running.size;
+        if (free <= 0) break;
+        const claimed = await claim(free);
+        for (const execution of claimed) launch(execution);
+        if (claimed.length === free) wakeAgain = true;
+      } while (wakeAgain && !stopped);
+      if (options.maintenance && Date.now() - lastMaintenance > 60_000) {
+        lastMaintenance = Date.now();
+        options.maintenance().catch((error: unknown) => log(`maintenance: ${errorText(error)}`));
+      }
+    } catch (error) {
+      log(`claim failed: ${errorText(error)}`);
+    } finally {
+      claiming = false;
+    }
+  }
+
+  function wake(): void {
+    void tick();
+  }
+
+  const timer = setInterval(wake, pollMs);
+  timer.unref();
+  wake();
+
+  return {
+    id,
+    wake,
+    abortLocal(executionId, reason) {
+      const entry = running.get(executionId);
+      if (!entry) return false;
+      entry.controller.abort(reason);
+      return true;
+    },
+    active: () => running.size,
+    async stop({ graceMs = 10_000 } = {}) {
+      stopped = true;
+      clearInterval(timer);
+      const all = Promise.all([...running.values()].map((r) => r.done));
+      const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref())]);
+      if (timedOut) {
+        // Hand unfinished work back at once instead of waiting for the lease to expire.
+        for (const [executionId, entry] of running) entry.controller.abort(new LeaseLostError(executionId, 0));
+        const prisma = await db();
+        await prisma.$executeRaw`
+          UPDATE executions SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, run_at = now()
+           WHERE lease_owner = ${id} AND status = 'running'`;
+      }
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// Where work goes: the embedded engine (executions in our database) by default, Inngest when
+// INNGEST_EVENT_KEY/INNGEST_SIGNING_KEY or INNGEST_DEV is set. Services enqueue by workflow name.
+import { db } from "@/lib/db/client";
+import type { Json, Tx } from "@/lib/engine/types";
+import type { Worker } from "@/lib/engine/embedded";
+import { CancelledError } from "@/lib/engine/errors";
+import { env } from "@/lib/env";
+import { newId } from "@/lib/ids";
+
+export type EngineMode = "embedded" | "inngest";
+
+export function engineMode(): EngineMode {
+  const { INNGEST_EVENT_KEY, INNGEST_SIGNING_KEY, INNGEST_DEV } = env();
+  return INNGEST_EVENT_KEY || INNGEST_SIGNING_KEY || INNGEST_DEV ? "inngest" : "embedded";
+}
+
+export function eventName(workflow: string): string {
+  return `mediabit/${workflow}`;
+}
+
+type Sender = (event: { name: string; data: Record<string, Json>; id?: string }) => Promise<unknown>;
+const globalForEngine = globalThis as unknown as { __mediabitWorker?: Worker; __mediabitSender?: Sender };
+
+export function setLocalWorker(worker: Worker | undefined): void {
+  globalForEngine.__mediabitWorker = worker;
+}
+
+export function localWorker(): Worker | undefined {
+  return globalForEngine.__mediabitWorker;
+}
+
+/** Set by the Inngest client module at start-up; kept as a hook so lib/ never imports inngest/. */
+export function setInngestSender(sender: Sender): void {
+  globalForEngine.__mediabitSender = sender;
+}
+
+export type Enqueued = { executionId: string; workflow: string; key: string; payload: Record<string, Json> };
+
+/**
+ * Records an execution in the same transaction as the rows it works on, so a task can never exist
+ * without its work (or the reverse). Call `dispatch` after the transaction commits.
+ */
+export async function enqueue(
+  tx: Tx,
+  workflow: string,
+  payload: Record<string, Json>,
+  options: { key: string; projectId?: string; maxAttempts?: number; runAt?: Date },
+): Promise<Enqueued> {
+  const executionId = newId("exe");
+  await tx.execution.create({
+    data: {
+      id: executionId,
+      projectId: options.projectId,
+      function: workflow,
+      payload,
+      key: options.key,
+      maxAttempts: options.maxAttempts ?? env().MEDIABIT_TASK_MAX_ATTEMPTS,
+      runAt: options.runAt ?? new Date(),
+      // Inngest runs it; the row stays as the record that it was sent.
+      status: engineMode() === "inngest" ? "running" : "queued",
+    },
+  });
+  return { executionId, workflow, key: options.key, payload };
+}
+
+/** After commit: wake the local worker, or hand the events to Inngest. */
+export async function dispatch(enqueued: Enqueued[]): Promise<void> {
+  if (enqueued.length === 0) return;
+  if (engineMode() === "embedded") {
+    localWorker()?.wake();
+    return;
+  }
+  const send = globalForEngine.__mediabitSender;
+  if (!send) throw new Error("Inngest is configured but its client was not started");
+  for (const item of enqueued) await send({ name: eventName(item.workflow), data: { ...item.payload, key: item.key }, id: item.key });
+}
+
+/** Asks for an execution to stop: queued ones end at once, running ones at their next heartbeat. */
+export async function requestCancel(key: string): Promise<void> {
+  const prisma = await db();
+  const execution = await prisma.execution.findUnique({ where: { key } });
+  if (!execution) return;
+  await prisma.execution.update({ where: { id: execution.id }, data: { cancelRequested: true } });
+  if (engineMode() === "inngest") {
+    await globalForEngine.__mediabitSender?.({ name: "mediabit/execution.cancel", data: { key } });
+    return;
+  }
+  if (!localWorker()?.abortLocal(execution.id, new CancelledError())) localWorker()?.wake();
+}

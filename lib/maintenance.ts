@@ -1,0 +1,36 @@
+// Housekeeping the engine runs about once a minute, safe in any number of processes at once.
+import { opendir, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { purgeExpiredIdempotencyKeys } from "@/lib/api/idempotency";
+import { scratchDir } from "@/lib/files/fetch-source";
+import { deleteExpiredMedia } from "@/lib/media-items/media";
+import { getStore } from "@/lib/storage/store";
+
+// Longer than any single step may run, so a live worker's scratch and staged bytes are never touched.
+const ABANDONED_AFTER_MS = 6 * 3600 * 1000;
+
+async function sweepScratch(now = Date.now()): Promise<number> {
+  let removed = 0;
+  let dir;
+  try {
+    dir = await opendir(scratchDir());
+  } catch {
+    return 0;
+  }
+  for await (const entry of dir) {
+    const full = path.join(scratchDir(), entry.name);
+    const info = await stat(full).catch(() => null);
+    if (info && now - info.mtimeMs > ABANDONED_AFTER_MS) {
+      await rm(full, { recursive: true, force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+export async function runMaintenance(): Promise<void> {
+  await deleteExpiredMedia();
+  await purgeExpiredIdempotencyKeys();
+  await getStore().sweepAbandoned(ABANDONED_AFTER_MS);
+  await sweepScratch();
+}

@@ -1,0 +1,156 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import type { Worker } from "@/lib/engine/embedded";
+import { NonRetriableError } from "@/lib/engine/errors";
+import type { WorkflowDefinition } from "@/lib/engine/types";
+import { newId } from "@/lib/ids";
+import { startTestWorker, waitFor } from "@/tests/helpers/engine";
+
+const workers: Worker[] = [];
+afterEach(async () => {
+  for (const w of workers.splice(0)) await w.stop({ graceMs: 2000 });
+});
+
+async function enqueueRaw(fn: string, payload: Record<string, unknown>, maxAttempts = 5): Promise<string> {
+  const prisma = await db();
+  const id = newId("exe");
+  await prisma.execution.create({ data: { id, function: fn, payload: payload as object, key: `test:${id}`, maxAttempts } });
+  return id;
+}
+
+async function execution(id: string) {
+  return (await db()).execution.findUniqueOrThrow({ where: { id } });
+}
+
+describe("embedded engine", () => {
+  it("runs an execution to completion and memoizes each step", async () => {
+    const calls: string[] = [];
+    const def: WorkflowDefinition<{ x: number }> = {
+      name: "t.sum",
+      event: "t/sum",
+      async handler({ payload, step }) {
+        const a = await step.run("a", async () => (calls.push("a"), payload.x + 1));
+        const b = await step.run("b", async () => (calls.push("b"), a * 2));
+        return { b };
+      },
+    };
+    workers.push(startTestWorker({ definitions: [def as never] }));
+    const id = await enqueueRaw("t.sum", { x: 4 });
+    const done = await waitFor(async () => ((await execution(id)).status === "completed" ? execution(id) : null));
+    expect(done.output).toEqual({ b: 10 });
+    expect(calls).toEqual(["a", "b"]);
+    const steps = await (await db()).executionStep.findMany({ where: { executionId: id }, orderBy: { createdAt: "asc" } });
+    expect(steps.map((s) => [s.stepId, s.output])).toEqual([["a", 5], ["b", 10]]);
+  });
+
+  it("retries with backoff and resumes after the last completed step", async () => {
+    const calls: string[] = [];
+    let failures = 2;
+    const def: WorkflowDefinition = {
+      name: "t.flaky",
+      event: "t/flaky",
+      async handler({ step, attempt }) {
+        await step.run("first", async () => (calls.push(`first@${attempt}`), 1));
+        await step.run("second", async () => {
+          calls.push(`second@${attempt}`);
+          if (failures-- > 0) throw new Error("transient");
+          return 2;
+        });
+      },
+    };
+    workers.push(startTestWorker({ definitions: [def as never] }));
+    const id = await enqueueRaw("t.flaky", {});
+    const done = await waitFor(async () => ((await execution(id)).status === "completed" ? execution(id) : null));
+    expect(done.attempt).toBe(3);
+    expect(calls).toEqual(["first@1", "second@1", "second@2", "second@3"]);
+  });
+
+  it("fails for good after max attempts, or at once for a non-retriable error, and calls onFailure once", async () => {
+    const failed: string[] = [];
+    const def: WorkflowDefinition<{ permanent: boolean }> = {
+      name: "t.fail",
+      event: "t/fail",
+      async handler({ payload }) {
+        if (payload.permanent) throw new NonRetriableError("bad input");
+        throw new Error("always");
+      },
+      async onFailure({ error }) {
+        failed.push(error.message);
+      },
+    };
+    workers.push(startTestWorker({ definitions: [def as never] }));
+    const a = await enqueueRaw("t.fail", { permanent: false }, 2);
+    const b = await enqueueRaw("t.fail", { permanent: true }, 5);
+    await waitFor(async () => (await execution(a)).status === "failed" && (await execution(b)).status === "failed");
+    expect((await execution(a)).attempt).toBe(2);
+    expect((await execution(b)).attempt).toBe(1);
+    expect((await execution(b)).lastError).toBe("bad input");
+    expect(failed.sort()).toEqual(["always", "bad input"]);
+  });
+
+  it("fences out a worker whose lease expired: its late writes change nothing", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const runs: string[] = [];
+    const def: WorkflowDefinition = {
+      name: "t.fence",
+      event: "t/fence",
+      async handler({ step, attempt }) {
+        const value = await step.run("work", async () => {
+          runs.push(`start@${attempt}`);
+          if (attempt === 1) await gate;
+          return `result-of-attempt-${attempt}`;
+        });
+        return { value };
+      },
+    };
+    // A long lease: the first worker will not renew it during the test; we expire it by hand.
+    const stale = startTestWorker({ definitions: [def as never], leaseMs: 60_000 });
+    workers.push(stale);
+    const id = await enqueueRaw("t.fence", {});
+    await waitFor(async () => runs.includes("start@1"));
+    const prisma = await db();
+    await prisma.$executeRaw`UPDATE executions SET lease_expires_at = now() - interval '1 second' WHERE id = ${id}`;
+    const fresh = startTestWorker({ definitions: [def as never], leaseMs: 60_000 });
+    workers.push(fresh);
+    await waitFor(async () => (await execution(id)).status === "completed");
+    release();
+    await new Promise((r) => setTimeout(r, 300));
+    const done = await execution(id);
+    expect(done.output).toEqual({ value: "result-of-attempt-2" });
+    const steps = await prisma.executionStep.findMany({ where: { executionId: id } });
+    expect(steps.map((s) => s.output)).toEqual(["result-of-attempt-2"]);
+  });
+
+  it("cancels a running execution through its signal", async () => {
+    const def: WorkflowDefinition = {
+      name: "t.long",
+      event: "t/long",
+      async handler({ step, signal }) {
+        await step.run("wait", () => new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason))));
+      },
+    };
+    const worker = startTestWorker({ definitions: [def as never], leaseMs: 600 });
+    workers.push(worker);
+    const id = await enqueueRaw("t.long", {});
+    await waitFor(async () => (await execution(id)).status === "running");
+    await (await db()).execution.update({ where: { id }, data: { cancelRequested: true } });
+    await waitFor(async () => (await execution(id)).status === "cancelled", 10_000);
+  });
+
+  it("never runs one execution twice when several workers compete", async () => {
+    const seen: string[] = [];
+    const def: WorkflowDefinition<{ n: number }> = {
+      name: "t.count",
+      event: "t/count",
+      async handler({ payload, step }) {
+        await step.run("once", async () => (seen.push(String(payload.n)), null));
+      },
+    };
+    for (let i = 0; i < 3; i++) workers.push(startTestWorker({ definitions: [def as never], concurrency: 4 }));
+    const ids = await Promise.all(Array.from({ length: 60 }, (_, n) => enqueueRaw("t.count", { n })));
+    await waitFor(async () => (await (await db()).execution.count({ where: { id: { in: ids }, status: "completed" } })) === ids.length, 60_000);
+    expect(seen).toHaveLength(60);
+    expect(new Set(seen).size).toBe(60);
+  });
+});
