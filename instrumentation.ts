@@ -1,6 +1,10 @@
-// Runs once when the server starts: migrate, create the first organisation and key if needed.
+// Runs once when the server starts: migrate, first organisation and key, the embedded engine.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startServer } = await import("@/lib/server-start");
-  await startServer();
+  const [{ startServer }, { workflows }, { connectInngestSender }] = await Promise.all([
+    import("@/lib/server-start"),
+    import("@/inngest/functions"),
+    import("@/inngest/client"),
+  ]);
+  await startServer({ workflows, connectInngest: connectInngestSender, role: "server" });
 }

@@ -65,7 +65,7 @@ export async function updateProject(scope: OrgScope, id: string, input: TUpdateP
   const prisma = await db();
   return prisma.project.update({
     where: { id: project.id },
-    data: { name: input.name, description: input.description, apiVersion: input.api_version },
+    data: { name: input.name, description: input.description, apiVersion: input.api_version, deliveryAccess: input.delivery_access },
   });
 }
 

@@ -11,6 +11,7 @@ export function renderProject(profile: Profile, project: Project): Record<string
     description: project.description,
     alias: project.alias,
     api_version: project.apiVersion,
+    delivery_access: project.deliveryAccess,
     status: "active",
     ...renderTimes(profile, "b", { created: project.createdAt, updated: project.updatedAt }),
   };

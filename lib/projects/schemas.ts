@@ -19,5 +19,7 @@ export const ZUpdateProject = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
   description: z.string().trim().max(500).nullish(),
   api_version: ZApiVersion.optional(),
+  /** `signed`: delivery URLs need a signature from POST /signatures. */
+  delivery_access: z.enum(["public", "signed"]).optional(),
 });
 export type TUpdateProject = z.infer<typeof ZUpdateProject>;

@@ -10,7 +10,13 @@ export type S3Settings = {
   forcePathStyle: boolean;
 };
 
-export function createS3Client(settings: S3Settings): S3Client {
+export type S3ClientOptions = {
+  /** User connections go through the SSRF guard (default); the operator's own store from settings does not. */
+  guarded?: boolean;
+};
+
+export function createS3Client(settings: S3Settings, options: S3ClientOptions = {}): S3Client {
+  const { guarded = true } = options;
   return new S3Client({
     endpoint: settings.endpoint,
     // `auto` is R2's region name; the SDK still needs a value to sign with.
@@ -23,7 +29,7 @@ export function createS3Client(settings: S3Settings): S3Client {
     responseChecksumValidation: "WHEN_REQUIRED",
     maxAttempts: 3,
     // User-supplied endpoints go through the SSRF guard like every other outbound request.
-    requestHandler: { ...guardedAgents(), connectionTimeout: 10_000 },
+    requestHandler: guarded ? { ...guardedAgents(), connectionTimeout: 10_000 } : { connectionTimeout: 10_000 },
   });
 }
 

@@ -127,7 +127,7 @@ describe("embedded engine", () => {
       name: "t.long",
       event: "t/long",
       async handler({ step, signal }) {
-        await step.run("wait", () => new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason))));
+        await step.run("wait", () => new Promise<null>((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason))));
       },
     };
     const worker = startTestWorker({ definitions: [def as never], leaseMs: 600 });

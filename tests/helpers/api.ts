@@ -9,13 +9,14 @@ import { createKey } from "@/lib/keys/keys";
 type Handler = (request: Request, route: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
 type Route = { pattern: RegExp; names: string[]; catchAll: string | null; file: string; specificity: number };
 
-const API_DIR = path.resolve(import.meta.dirname, "../../app/api");
+const APP_DIR = path.resolve(import.meta.dirname, "../../app");
+const API_DIR = path.join(APP_DIR, "api");
 
-function collectRoutes(dir: string, segments: string[] = []): Route[] {
+function collectRoutes(dir: string, segments: string[] = [], base = "/api"): Route[] {
   const out: Route[] = [];
   for (const entry of readdirSync(dir)) {
     const full = path.join(dir, entry);
-    if (statSync(full).isDirectory()) out.push(...collectRoutes(full, [...segments, entry]));
+    if (statSync(full).isDirectory()) out.push(...collectRoutes(full, [...segments, entry], base));
     else if (entry === "route.ts") {
       const names: string[] = [];
       let catchAll: string | null = null;
@@ -35,18 +36,19 @@ function collectRoutes(dir: string, segments: string[] = []): Route[] {
         })
         .join("");
       const specificity = segments.filter((s) => !s.startsWith("[")).length * 10 - (catchAll ? 100 : 0);
-      out.push({ pattern: new RegExp(`^/api${regex}$`), names, catchAll, file: full, specificity });
+      out.push({ pattern: new RegExp(`^${base}${regex}$`), names, catchAll, file: full, specificity });
     }
   }
   return out.sort((a, b) => b.specificity - a.specificity);
 }
 
-const routes = collectRoutes(API_DIR);
+const apiRoutes = collectRoutes(API_DIR);
+const routes = [...apiRoutes, ...collectRoutes(path.join(APP_DIR, "f"), [], "/f")];
 
 /** Every route file under app/api as `/api/a/[id]/b` with the methods it exports. */
 export async function listApiRoutes(): Promise<{ path: string; methods: string[] }[]> {
   const out: { path: string; methods: string[] }[] = [];
-  for (const route of routes) {
+  for (const route of apiRoutes) {
     const mod = (await import(/* @vite-ignore */ route.file)) as Record<string, unknown>;
     const relative = path.relative(API_DIR, path.dirname(route.file)).split(path.sep).filter(Boolean);
     const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => typeof mod[m] === "function");
@@ -58,17 +60,23 @@ export async function listApiRoutes(): Promise<{ path: string; methods: string[]
 export type CallOptions = { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> };
 export type CallResult = { status: number; body: any; headers: Headers };
 
-export async function call(method: string, url: string, options: CallOptions = {}): Promise<CallResult> {
-  const full = new URL(url, "http://localhost:3000");
-  const route = routes.find((r) => r.pattern.test(full.pathname));
-  if (!route) throw new Error(`no route for ${full.pathname}`);
-  const match = route.pattern.exec(full.pathname) ?? [];
+/** Routes a Request to its handler under app/ (the API and /f delivery), as the App Router would. */
+export async function dispatch(request: Request): Promise<Response> {
+  const { pathname } = new URL(request.url);
+  const route = routes.find((r) => r.pattern.test(pathname));
+  if (!route) return new Response("not found", { status: 404 });
+  const match = route.pattern.exec(pathname) ?? [];
   const params: Record<string, string | string[]> = {};
   route.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1] ?? "")));
-  if (route.catchAll) params[route.catchAll] = (match[route.names.length + 1] ?? "").split("/");
+  if (route.catchAll) params[route.catchAll] = (match[route.names.length + 1] ?? "").split("/").map(decodeURIComponent);
   const mod = (await import(/* @vite-ignore */ route.file)) as Record<string, Handler | undefined>;
-  const handler = mod[method];
-  if (!handler) return { status: 405, body: null, headers: new Headers() };
+  const handler = mod[request.method];
+  if (!handler) return new Response(null, { status: 405 });
+  return handler(request, { params: Promise.resolve(params) });
+}
+
+export async function call(method: string, url: string, options: CallOptions = {}): Promise<CallResult> {
+  const full = new URL(url, "http://localhost:3000");
   const headers = new Headers(options.headers);
   if (options.key !== null && options.key !== undefined) headers.set("authorization", `Bearer ${options.key}`);
   let body: string | undefined = options.rawBody;
@@ -76,7 +84,7 @@ export async function call(method: string, url: string, options: CallOptions = {
     body = JSON.stringify(options.body);
     headers.set("content-type", "application/json");
   }
-  const response = await handler(new Request(full, { method, headers, body }), { params: Promise.resolve(params) });
+  const response = await dispatch(new Request(full, { method, headers, body }));
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
 }

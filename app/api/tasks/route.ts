@@ -1,0 +1,21 @@
+// GET /api/tasks — list tasks · POST /api/tasks — create one (every request shape of tasks.md §1)
+import { withApi } from "@/lib/api/with-api";
+import { presentTask, presentTasks } from "@/lib/tasks/present";
+import { ZListTasks, ZTaskBody } from "@/lib/tasks/schemas";
+import { createTask, listTasks } from "@/lib/tasks/tasks";
+
+export const GET = withApi(
+  async (ctx) => {
+    const { items, page } = await listTasks(ctx.scope, ctx.query, ctx.profile);
+    return ctx.list(await presentTasks(ctx.profile, items, ctx.info.url.origin), page);
+  },
+  { query: ZListTasks },
+);
+
+export const POST = withApi(
+  async (ctx) => {
+    const task = await createTask(ctx.scope, ctx.body, { createdBy: ctx.auth.keyId });
+    return ctx.object(await presentTask(ctx.profile, task, ctx.info.url.origin), { status: 201, collection: "/api/tasks" });
+  },
+  { body: ZTaskBody },
+);

@@ -1,0 +1,39 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { ProjectSwitcher } from "@/components/dashboard/project-switcher";
+import { SidebarNav } from "@/components/dashboard/sidebar-nav";
+import { UserMenu } from "@/components/dashboard/user-menu";
+import { Providers } from "@/components/providers";
+import { Logo } from "@/components/ui/icons";
+import { currentProject } from "@/lib/auth/session";
+import { toProjectView } from "@/lib/dashboard/views";
+
+export const metadata: Metadata = { title: { default: "Dashboard", template: "%s · Mediabit" } };
+
+// Every page below also calls currentProject() itself: layouts are not re-run on every navigation,
+// so the layout's check alone would not protect them.
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const { user, project, projects } = await currentProject();
+  return (
+    <Providers>
+      <div className="min-h-screen md:flex">
+        <aside className="z-20 flex flex-col border-b border-zinc-200 bg-white md:fixed md:inset-y-0 md:left-0 md:w-60 md:border-r md:border-b-0">
+          <div className="flex h-14 items-center gap-2 px-4">
+            <Logo className="size-6" />
+            <span className="text-[15px] font-semibold tracking-tight text-zinc-900">Mediabit</span>
+          </div>
+          <div className="px-3 pb-3">
+            <ProjectSwitcher current={toProjectView(project)} projects={projects.map(toProjectView)} />
+          </div>
+          <SidebarNav />
+          <div className="border-t border-zinc-100 p-3 md:mt-auto">
+            <UserMenu email={user.email} name={user.name} />
+          </div>
+        </aside>
+        <main className="min-w-0 flex-1 md:pl-60">
+          <div className="mx-auto max-w-6xl px-4 py-6 sm:px-8 sm:py-8">{children}</div>
+        </main>
+      </div>
+    </Providers>
+  );
+}

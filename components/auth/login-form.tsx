@@ -1,0 +1,38 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import type { FormEvent } from "react";
+import { signInAction } from "@/app/(auth)/actions";
+import { Button } from "@/components/ui/button";
+import { Field, FormError } from "@/components/ui/field";
+import { useAction } from "@/components/ui/use-action";
+
+const FIELDS = ["email", "password"] as const;
+
+export function LoginForm({ notice }: { notice?: string }) {
+  const router = useRouter();
+  const signIn = useAction(signInAction, {
+    onOk: () => {
+      router.replace("/dashboard");
+      router.refresh();
+    },
+  });
+  const fieldErrors = signIn.failure?.fieldErrors ?? {};
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    signIn.run({ email: String(form.get("email") ?? "").trim(), password: String(form.get("password") ?? "") });
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="mt-5 space-y-4" noValidate>
+      <FormError message={signIn.failure ? signIn.formError(FIELDS) : notice} />
+      <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus error={fieldErrors.email} />
+      <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fieldErrors.password} />
+      <Button type="submit" variant="primary" className="w-full" isLoading={signIn.isPending || signIn.isDone}>
+        Sign in
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,108 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { revokeKeyAction } from "@/app/dashboard/keys/actions";
+import { Badge, StatusDot } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogBody, DialogFooter } from "@/components/ui/dialog";
+import { FormError } from "@/components/ui/field";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { Table, THead, Td, Th } from "@/components/ui/table";
+import { useAction } from "@/components/ui/use-action";
+import type { KeyView } from "@/lib/dashboard/views";
+
+const STATUS = {
+  active: { tone: "green", label: "Active" },
+  paused: { tone: "amber", label: "Paused" },
+  revoked: { tone: "zinc", label: "Revoked" },
+} as const;
+
+export function KeysTable({ projectId, keys }: { projectId: string; keys: KeyView[] }) {
+  const [revoking, setRevoking] = useState<KeyView | null>(null);
+  // Live keys first; revoked ones stay listed (greyed) so a failing client can be traced to its key.
+  const rows = [...keys.filter((k) => k.status !== "revoked"), ...keys.filter((k) => k.status === "revoked")];
+  return (
+    <>
+      <Table label="API keys">
+        <THead>
+          <Th>Name</Th>
+          <Th>Key</Th>
+          <Th>Created</Th>
+          <Th>Last used</Th>
+          <Th>Status</Th>
+          <Th className="w-px">
+            <span className="sr-only">Actions</span>
+          </Th>
+        </THead>
+        <tbody className="divide-y divide-zinc-100">
+          {rows.map((key) => {
+            const isRevoked = key.status === "revoked";
+            return (
+              <tr key={key.id} data-testid="key-row" data-key-id={key.id} className={isRevoked ? "bg-zinc-50/60 [&>td]:text-zinc-400" : "hover:bg-zinc-50/60"}>
+                <Td className="max-w-64">
+                  <div className="flex items-center gap-2">
+                    <span className={`truncate font-medium ${isRevoked ? "text-zinc-400" : "text-zinc-900"}`} title={key.name}>
+                      {key.name}
+                    </span>
+                    {key.admin ? <Badge tone="accent">Admin</Badge> : null}
+                  </div>
+                </Td>
+                <Td>
+                  <code className={`font-mono text-xs ${isRevoked ? "text-zinc-400" : "text-zinc-600"}`}>{key.prefix}</code>
+                </Td>
+                <Td className="whitespace-nowrap">
+                  <RelativeTime iso={key.createdAt} />
+                </Td>
+                <Td className="whitespace-nowrap" data-testid="key-last-used">
+                  {key.lastUsedAt ? <RelativeTime iso={key.lastUsedAt} /> : <span className="text-zinc-400">Never</span>}
+                </Td>
+                <Td>
+                  <span className="inline-flex items-center gap-1.5 text-[13px]" data-testid="key-status">
+                    <StatusDot tone={STATUS[key.status].tone} />
+                    {STATUS[key.status].label}
+                  </span>
+                </Td>
+                <Td className="text-right">
+                  {isRevoked ? null : (
+                    <Button size="sm" variant="ghost-danger" onClick={() => setRevoking(key)}>
+                      Revoke
+                    </Button>
+                  )}
+                </Td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </Table>
+      {revoking ? <RevokeKeyDialog projectId={projectId} apiKey={revoking} onClose={() => setRevoking(null)} /> : null}
+    </>
+  );
+}
+
+function RevokeKeyDialog({ projectId, apiKey, onClose }: { projectId: string; apiKey: KeyView; onClose: () => void }) {
+  const router = useRouter();
+  const revoke = useAction(revokeKeyAction, {
+    onOk: () => {
+      onClose();
+      router.refresh();
+    },
+  });
+  return (
+    <Dialog open onOpenChange={(open) => !open && onClose()} title="Revoke API key" size="sm">
+      <DialogBody>
+        <p className="text-[13px] leading-relaxed text-zinc-600">
+          Requests that use <span className="font-medium text-zinc-900">{apiKey.name}</span> (
+          <code className="font-mono text-xs">{apiKey.prefix}</code>) will be refused with 401 from now on. This cannot be undone.
+        </p>
+        <FormError message={revoke.formError([])} />
+      </DialogBody>
+      <DialogFooter>
+        <Button onClick={onClose}>Cancel</Button>
+        <Button variant="danger" isLoading={revoke.isPending} onClick={() => revoke.run({ projectId, keyId: apiKey.id })}>
+          Revoke key
+        </Button>
+      </DialogFooter>
+    </Dialog>
+  );
+}

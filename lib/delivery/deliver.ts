@@ -1,0 +1,94 @@
+// Delivery: GET/HEAD /f/<project alias>/<folder>/<filename> streams a stored file (Range, ETag,
+// caching); packages (HLS) serve their playlists and segments from under their folder. Signed URLs
+// (POST /api/signatures) are checked here, and extend from a playlist to its segments.
+import { db } from "@/lib/db/client";
+import type { File } from "@/lib/db/generated/client";
+import { packageEntryKey } from "@/lib/storage/object-key";
+import { serveObject } from "@/lib/storage/serve";
+import { projectSigningSecret, signPath, verifySignature } from "@/lib/storage/signing";
+import { getStore } from "@/lib/storage/store";
+
+type Target = { file: File; key: string; packageDir: string | null; entry: boolean };
+
+const PLAYLIST = /\.m3u8$/i;
+
+function problem(status: number, message: string): Response {
+  return Response.json({ kind: status === 404 ? "not_found" : "forbidden", message }, { status, headers: { "Cache-Control": "no-store" } });
+}
+
+async function findTarget(projectId: string, path: string): Promise<Target | null> {
+  const prisma = await db();
+  const file = await prisma.file.findFirst({ where: { projectId, path, status: "ready" } });
+  if (file?.storageKey) return { file, key: file.storageKey, packageDir: file.packageDir, entry: false };
+  // A segment or variant playlist: the nearest folder that is a package claims it.
+  const segments = path.split("/");
+  for (let depth = segments.length - 1; depth >= 1; depth--) {
+    const dir = segments.slice(0, depth).join("/");
+    const owner = await prisma.file.findFirst({ where: { projectId, packageDir: dir, status: "ready" } });
+    if (owner) {
+      return { file: owner, key: packageEntryKey({ projectId, fileId: owner.id, path: segments.slice(depth).join("/") }), packageDir: dir, entry: true };
+    }
+  }
+  return null;
+}
+
+type Access = { ok: true; expiry?: number } | { ok: false; status: number; message: string };
+
+/** A signature for the exact path, or (inside a package) for the package folder (`<dir>/`). */
+function checkAccess(request: Request, url: URL, projectId: string, path: string, target: Target, required: boolean): Access {
+  const signature = url.searchParams.get("signature");
+  const expiry = url.searchParams.get("expiry");
+  if (!signature || !expiry) {
+    return required ? { ok: false, status: 403, message: "This file needs a signed URL: create one with POST /api/signatures." } : { ok: true };
+  }
+  const secret = projectSigningSecret(projectId);
+  const common = { expiry, method: url.searchParams.get("method"), requestMethod: request.method, signature, secret };
+  let result = verifySignature({ path, ...common });
+  if (!result.ok && target.packageDir) result = verifySignature({ path: `${target.packageDir}/`, ...common });
+  if (result.ok) return { ok: true, expiry: Number(expiry) };
+  const message = result.reason === "expired" ? "This signed URL has expired." : result.reason === "method_mismatch" ? "This signed URL was made for another method." : "The signature does not match this URL.";
+  return { ok: false, status: 403, message };
+}
+
+/** Relative URIs in a signed playlist carry a package-wide signature, so players can fetch segments. */
+async function signedPlaylist(text: string, projectId: string, packageDir: string, expiry: number): Promise<string> {
+  const signature = signPath({ path: `${packageDir}/`, expiry, method: "get", secret: projectSigningSecret(projectId) });
+  const query = `expiry=${expiry}&method=get&signature=${signature}`;
+  return text
+    .split("\n")
+    .map((line) => {
+      const trimmed = line.trim();
+      if (trimmed.startsWith("#")) return line.replace(/URI="([^"]+)"/g, (_m, uri: string) => `URI="${uri.includes("?") ? uri : `${uri}?${query}`}"`);
+      if (!trimmed || /^[a-z]+:/i.test(trimmed) || trimmed.includes("?")) return line;
+      return `${trimmed}?${query}`;
+    })
+    .join("\n");
+}
+
+export async function deliver(request: Request, alias: string, segments: string[]): Promise<Response> {
+  const url = new URL(request.url);
+  const path = segments.join("/");
+  const prisma = await db();
+  const project = await prisma.project.findUnique({ where: { alias }, select: { id: true, deliveryAccess: true } });
+  if (!project || !path) return problem(404, "No such file.");
+  const target = await findTarget(project.id, path);
+  if (!target) return problem(404, `No file at '${path}'.`);
+  const access = checkAccess(request, url, project.id, path, target, project.deliveryAccess === "signed");
+  if (!access.ok) return problem(access.status, access.message);
+
+  const store = getStore();
+  const info = await store.head(target.key);
+  if (!info) return problem(404, `The bytes of '${path}' are missing from storage.`);
+  const contentType = target.entry ? info.contentType : (target.file.type?.split(";")[0] ?? info.contentType);
+  const signed = access.expiry !== undefined;
+  const cacheControl = signed ? `private, max-age=${Math.max(0, access.expiry! - Math.floor(Date.now() / 1000))}` : "public, max-age=3600, must-revalidate";
+
+  if (signed && target.packageDir && PLAYLIST.test(path) && request.method === "GET") {
+    const object = await store.get(target.key);
+    const chunks: Buffer[] = [];
+    for await (const chunk of object.body) chunks.push(chunk as Buffer);
+    const body = await signedPlaylist(Buffer.concat(chunks).toString("utf8"), project.id, target.packageDir, access.expiry!);
+    return new Response(body, { headers: { "Content-Type": contentType, "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff" } });
+  }
+  return serveObject(request, { store, key: target.key, contentType, etag: info.etag, lastModified: info.lastModified, size: info.size, cacheControl });
+}

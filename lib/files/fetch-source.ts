@@ -1,0 +1,119 @@
+// Streams a task's source (an http(s) URL through the SSRF guard, or s3:// through a connection)
+// into a scratch file on local disk, refusing oversized bodies as they arrive.
+import { createWriteStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { AppError } from "@/lib/api/errors";
+import { connectionSettings } from "@/lib/connections/connections";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { randomToken } from "@/lib/ids";
+import { outboundFetch } from "@/lib/net/outbound";
+import { createConnectionStore, isObjectNotFound } from "@/lib/storage/store";
+import type { TSource } from "@/lib/tasks/normalize";
+
+export type Scratch = { path: string; size: number; contentType?: string; remove: () => Promise<void> };
+type Opened = { body: Readable; size?: number; contentType?: string; close?: () => void };
+
+const HTTP_REASONS: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 410: "Gone" };
+
+/** Scratch space lives in the data dir, on the same disk as the local store, so publishing is a rename. */
+export function scratchDir(): string {
+  return path.join(env().dataDir, "tmp");
+}
+
+function sourceLabel(source: TSource): string {
+  return source.type === "url" ? source.url.replace(/\?.*$/, "?…") : source.type === "s3" ? `s3://${source.bucket}/${source.key}` : source.type;
+}
+
+/** Node's "fetch failed" says nothing: name the host problem, and give up at once on a name that does not exist. */
+function describeNetworkError(error: unknown, source: TSource): unknown {
+  if (!(error instanceof Error) || error.name === "AbortError" || error.name === "OutboundBlockedError") return error;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code ?? (error as NodeJS.ErrnoException).code;
+  if (code === "ENOTFOUND") return new AppError("invalid_input", `The source host could not be resolved: ${sourceLabel(source)}.`);
+  return new Error(`could not download ${sourceLabel(source)}: ${code ?? cause?.message ?? error.message}`, { cause: error });
+}
+
+async function openSource(projectId: string, source: TSource, signal: AbortSignal): Promise<Opened> {
+  if (source.type === "url") {
+    const { response } = await outboundFetch(source.url, { signal, timeoutMs: 30_000 }).catch((error: unknown) => {
+      throw describeNetworkError(error, source);
+    });
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      const status = `${response.status} ${HTTP_REASONS[response.status] ?? response.statusText}`.trim();
+      if (response.status >= 500 || response.status === 429) throw new Error(`the source answered ${status}; will retry`);
+      throw new AppError("invalid_input", `The source URL answered ${status}: ${sourceLabel(source)}.`);
+    }
+    if (!response.body) throw new AppError("invalid_input", `The source URL returned no body: ${sourceLabel(source)}.`);
+    const length = Number(response.headers.get("content-length"));
+    return {
+      body: Readable.fromWeb(response.body as import("node:stream/web").ReadableStream),
+      size: Number.isFinite(length) && length >= 0 && response.headers.has("content-length") ? length : undefined,
+      contentType: response.headers.get("content-type") ?? undefined,
+    };
+  }
+  if (source.type === "s3") {
+    const prisma = await db();
+    const connection = await prisma.connection.findFirst({ where: { id: source.connectionId ?? "", projectId } });
+    if (!connection) throw new AppError("connection_not_found", `The connection for ${sourceLabel(source)} no longer exists.`);
+    const store = createConnectionStore(connectionSettings(connection), source.bucket);
+    try {
+      const object = await store.get(source.key);
+      return { body: object.body, size: object.size, contentType: object.contentType, close: () => store.close() };
+    } catch (error) {
+      store.close();
+      if (isObjectNotFound(error)) throw new AppError("invalid_input", `No object at ${sourceLabel(source)} (connection ${connection.name}).`);
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status && status < 500) throw new AppError("invalid_input", `The bucket refused to read ${sourceLabel(source)}: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+  throw new Error(`source ${source.type} cannot be fetched`);
+}
+
+export async function fetchToScratch(
+  projectId: string,
+  source: TSource,
+  options: { signal: AbortSignal; onProgress?: (fraction: number) => void; name?: string },
+): Promise<Scratch> {
+  const max = env().MEDIABIT_MAX_FILE_BYTES;
+  const opened = await openSource(projectId, source, options.signal);
+  const tooLarge = () => new AppError("payload_too_large", `The source is larger than this server's limit of ${max} bytes (MEDIABIT_MAX_FILE_BYTES).`);
+  if (opened.size !== undefined && opened.size > max) {
+    opened.body.destroy();
+    opened.close?.();
+    throw tooLarge();
+  }
+  await mkdir(scratchDir(), { recursive: true });
+  const file = path.join(scratchDir(), `${options.name ?? "ingest"}-${randomToken(8)}`);
+  let size = 0;
+  let lastReport = 0;
+  const count = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size > max) return callback(tooLarge());
+      if (opened.size && options.onProgress && size - lastReport > opened.size / 50) {
+        lastReport = size;
+        options.onProgress(size / opened.size);
+      }
+      callback(null, chunk);
+    },
+  });
+  try {
+    await pipeline(opened.body, count, createWriteStream(file), { signal: options.signal });
+  } catch (error) {
+    await rm(file, { force: true });
+    throw error;
+  } finally {
+    opened.close?.();
+  }
+  if (opened.size !== undefined && size !== opened.size) {
+    await rm(file, { force: true });
+    throw new Error(`the source ended after ${size} of ${opened.size} bytes; will retry`);
+  }
+  return { path: file, size, contentType: opened.contentType, remove: () => rm(file, { force: true }) };
+}

@@ -1,0 +1,149 @@
+// The bodies of a task's workflow steps. Each is idempotent: a retry after a crash finds what the
+// previous attempt published (deterministic keys, rows checked first) and never makes a second output.
+import { db } from "@/lib/db/client";
+import { Prisma, type Task } from "@/lib/db/generated/client";
+import type { Fence, Json, Tx } from "@/lib/engine/types";
+import { exportFile } from "@/lib/files/export";
+import { removeStoredBytes } from "@/lib/files/files";
+import { fetchToScratch } from "@/lib/files/fetch-source";
+import { ingestIntoFile } from "@/lib/files/ingest";
+import { transformFile } from "@/lib/files/transform";
+import { probeFile, readFirstBytes } from "@/lib/media/probe";
+import { refuseNonMedia, sniffMedia } from "@/lib/media/sniff";
+import { TaskFailure, failing } from "@/lib/tasks/errors";
+import type { TDestination } from "@/lib/tasks/normalize";
+import { isTerminal } from "@/lib/tasks/status";
+import type { TTaskInput } from "@/lib/tasks/tasks";
+
+export type StepContext = { signal: AbortSignal; fence: Fence };
+
+async function loadTask(taskId: string): Promise<Task> {
+  const prisma = await db();
+  return prisma.task.findUniqueOrThrow({ where: { id: taskId } });
+}
+
+/** Progress is written at most every half second, and only while this worker holds the task. */
+function progressWriter(taskId: string, fence: Fence, from: number, to: number): (fraction: number) => void {
+  let last = 0;
+  return (fraction) => {
+    const now = Date.now();
+    if (now - last < 500) return;
+    last = now;
+    const progress = Math.round(from + (to - from) * Math.min(1, Math.max(0, fraction)));
+    fence.commit((tx) => tx.task.updateMany({ where: { id: taskId, status: "processing" }, data: { progress } })).catch(() => undefined);
+  };
+}
+
+export type TaskPlan = { kind: string; proceed: boolean; ingest: boolean; export: boolean };
+
+export async function beginTask(taskId: string, fence: Fence): Promise<TaskPlan> {
+  return fence.commit(async (tx) => {
+    const task = await tx.task.findUniqueOrThrow({ where: { id: taskId } });
+    const input = task.input as TTaskInput;
+    const fetches = input.source?.type === "url" || input.source?.type === "s3";
+    const plan = { kind: task.kind, proceed: !isTerminal(task.status), ingest: fetches && task.kind !== "probe", export: Boolean(task.destination) };
+    if (plan.proceed) {
+      await tx.task.update({ where: { id: taskId }, data: { status: "processing", progress: task.progress ?? 0, startedAt: task.startedAt ?? new Date() } });
+    }
+    return plan;
+  });
+}
+
+/** Pulls the task's URL or s3:// source into its placeholder file. */
+export async function ingestTaskSource(taskId: string, ctx: StepContext): Promise<{ file_id: string }> {
+  return failing(async () => {
+    const task = await loadTask(taskId);
+    const input = task.input as TTaskInput;
+    const fileId = task.kind === "ingest" ? task.outputFileId : task.inputFileId;
+    if (!fileId || !input.source) throw new Error(`task ${taskId} has nothing to ingest`);
+    const share = task.kind === "ingest" ? 95 : 30;
+    await ingestIntoFile(fileId, input.source, { ...ctx, onProgress: progressWriter(taskId, ctx.fence, 0, share) });
+    return { file_id: fileId };
+  });
+}
+
+/** Probes without storing: URL sources are fetched to scratch and removed again. */
+export async function probeTaskSource(taskId: string, ctx: StepContext): Promise<Json> {
+  return failing(async () => {
+    const task = await loadTask(taskId);
+    const input = task.input as TTaskInput;
+    const prisma = await db();
+    if (task.inputFileId) {
+      const file = await prisma.file.findUniqueOrThrow({ where: { id: task.inputFileId } });
+      return { object: "file", file_id: file.id, ...(file.probe as Record<string, Json>) };
+    }
+    if (!input.source) throw new Error(`task ${taskId} has no source`);
+    const scratch = await fetchToScratch(task.projectId, input.source, { signal: ctx.signal, name: taskId });
+    try {
+      const head = await readFirstBytes(scratch.path);
+      refuseNonMedia(head);
+      const probe = await probeFile(scratch.path, { hint: sniffMedia(head), signal: ctx.signal });
+      const url = input.source.type === "url" ? input.source.url : input.source.type === "s3" ? `s3://${input.source.bucket}/${input.source.key}` : null;
+      return { object: "file", url, format: probe.container, ...(probe as unknown as Record<string, Json>) };
+    } finally {
+      await scratch.remove();
+    }
+  });
+}
+
+export async function transformTask(taskId: string, ctx: StepContext): Promise<{ file_id: string }> {
+  return failing(async () => {
+    const task = await loadTask(taskId);
+    if (!task.inputFileId || !task.outputFileId) throw new Error(`task ${taskId} has no input or output file`);
+    const plan = await transformFile(
+      { taskId, kind: task.kind, options: task.options as Record<string, unknown>, inputFileId: task.inputFileId, outputFileId: task.outputFileId },
+      { ...ctx, onProgress: progressWriter(taskId, ctx.fence, task.inputFileId ? 30 : 0, 95) },
+    );
+    await ctx.fence.commit((tx) => tx.task.update({ where: { id: taskId }, data: { plan: plan as Prisma.InputJsonValue } }));
+    return { file_id: task.outputFileId };
+  });
+}
+
+export async function exportTaskOutput(taskId: string, ctx: StepContext): Promise<{ destination: string }> {
+  return failing(async () => {
+    const task = await loadTask(taskId);
+    const destination = task.destination as TDestination | null;
+    const fileId = task.kind === "export" ? task.inputFileId : task.outputFileId;
+    if (!destination || !fileId) throw new TaskFailure("invalid_input", "Nothing to export: the task has no output file or no destination.");
+    const url = await exportFile({ projectId: task.projectId, fileId, destination, signal: ctx.signal });
+    return { destination: url };
+  });
+}
+
+export async function completeTask(taskId: string, fence: Fence, output: Record<string, Json>): Promise<void> {
+  await fence.commit(async (tx) => {
+    await tx.task.updateMany({
+      where: { id: taskId, status: { notIn: ["succeeded", "failed", "cancelled"] } },
+      data: { status: "succeeded", progress: 100, finishedAt: new Date(), output: output as Prisma.InputJsonValue },
+    });
+  });
+}
+
+/** Placeholders this task made and never filled are removed: a failed ingest stores nothing. */
+async function discardUnfinishedOutputs(tx: Tx, task: Task): Promise<void> {
+  const pending = await tx.file.findMany({ where: { createdBy: task.id, status: { not: "ready" } } });
+  if (pending.length === 0) return;
+  await tx.file.deleteMany({ where: { id: { in: pending.map((f) => f.id) } } });
+  for (const file of pending) await removeStoredBytes(file);
+  const mediaIds = [...new Set(pending.map((f) => f.mediaId))];
+  // A media item made for this task alone goes too.
+  await tx.media.deleteMany({ where: { id: { in: mediaIds }, files: { none: {} }, createdBy: task.id } });
+}
+
+export async function failTask(tx: Tx, taskId: string, error: Error): Promise<void> {
+  const task = await tx.task.findUnique({ where: { id: taskId } });
+  if (!task) return;
+  await discardUnfinishedOutputs(tx, task);
+  if (isTerminal(task.status)) return;
+  const kind = error instanceof TaskFailure ? error.kind : "processing_failed";
+  await tx.task.update({ where: { id: taskId }, data: { status: "failed", error: error.message, errorKind: kind, finishedAt: new Date() } });
+}
+
+export async function cancelTaskWork(tx: Tx, taskId: string): Promise<void> {
+  const task = await tx.task.findUnique({ where: { id: taskId } });
+  if (!task) return;
+  await discardUnfinishedOutputs(tx, task);
+  if (!isTerminal(task.status)) {
+    await tx.task.update({ where: { id: taskId }, data: { status: "cancelled", finishedAt: new Date(), error: "Cancelled by request." } });
+  }
+}
