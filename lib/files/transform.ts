@@ -51,7 +51,8 @@ export async function transformFile(request: TransformRequest, ctx: Context): Pr
       signal: ctx.signal,
       onProgress: ctx.onProgress,
     });
-    const main = result.outputs.find((o) => o.role === "main") ?? result.outputs[0];
+    // A thumbnails track is its VTT; the sprite it points into is part of the package.
+    const main = result.outputs.find((o) => o.role === "main") ?? result.outputs.find((o) => o.role === "vtt") ?? result.outputs[0];
     if (!main) throw new Error(`the ${request.kind} transform produced no output`);
     const isPackage = result.outputs.length > 1;
     const mainSize = (await stat(main.path)).size;

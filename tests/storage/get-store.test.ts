@@ -9,7 +9,7 @@ import { objectKey } from "@/lib/storage/object-key";
 import type { S3Settings } from "@/lib/storage/s3-client";
 import { createConnectionStore, getStore, resetStoreForTests, storageLocation } from "@/lib/storage/store";
 import { digestStream, generatedBytes, readAll } from "./helpers/bytes";
-import { startStorageS3Server, type StorageTestServer } from "./helpers/s3-server";
+import { startS3Server, type S3TestServer } from "@/tests/helpers/s3-server";
 
 const SETTINGS = [
   "MEDIABIT_STORAGE_URL",
@@ -20,11 +20,11 @@ const SETTINGS = [
 ] as const;
 const saved = Object.fromEntries(SETTINGS.map((name) => [name, process.env[name]]));
 
-let s3: StorageTestServer;
+let s3: S3TestServer;
 let connection: S3Settings;
 
 beforeAll(async () => {
-  s3 = await startStorageS3Server({ buckets: ["media", "customer"] });
+  s3 = await startS3Server({ buckets: ["media", "customer"] });
   connection = { endpoint: s3.endpoint, region: "us-east-1", accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: true };
 });
 

@@ -10,14 +10,14 @@ import { createS3Client } from "@/lib/storage/s3-client";
 import { serveObject, type ServeObjectOptions } from "@/lib/storage/serve";
 import { createLocalStore, createS3Store, type GetResult, type Store } from "@/lib/storage/store";
 import { generatedBuffer, readAll } from "./helpers/bytes";
-import { startStorageS3Server, type StorageTestServer } from "./helpers/s3-server";
+import { startS3Server, type S3TestServer } from "@/tests/helpers/s3-server";
 
 const SIZE = 100_000;
 const URL_BASE = "https://media.example.test/example/video.mp4";
 
 let root: string;
 let local: Store;
-let s3: StorageTestServer;
+let s3: S3TestServer;
 let s3Store: Store;
 let data: Buffer;
 
@@ -28,7 +28,7 @@ function newKey(name = "video.mp4"): string {
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), "mediabit-serve-"));
   local = createLocalStore({ root });
-  s3 = await startStorageS3Server({ buckets: ["media"] });
+  s3 = await startS3Server({ buckets: ["media"] });
   const client = createS3Client(
     { endpoint: s3.endpoint, region: "us-east-1", accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: true },
     { guarded: false },

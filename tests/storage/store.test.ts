@@ -19,7 +19,7 @@ import {
 } from "@/lib/storage/store";
 import { copyObjectToFile } from "@/lib/storage/streams";
 import { digestStream, generatedBuffer, generatedBytes, readAll, sha256Of } from "./helpers/bytes";
-import { ageUploads, openUploads, startStorageS3Server, type StorageTestServer } from "./helpers/s3-server";
+import { ageUploads, openUploads, startS3Server, type S3TestServer } from "@/tests/helpers/s3-server";
 
 const MB = 1024 * 1024;
 const BUCKET = "media";
@@ -36,10 +36,10 @@ type Backend = {
   close: () => Promise<void>;
 };
 
-let s3: StorageTestServer;
+let s3: S3TestServer;
 
 beforeAll(async () => {
-  s3 = await startStorageS3Server({ buckets: [BUCKET] });
+  s3 = await startS3Server({ buckets: [BUCKET] });
 });
 
 afterAll(async () => {

@@ -10,19 +10,19 @@ import { createS3Client } from "@/lib/storage/s3-client";
 import { serveObject } from "@/lib/storage/serve";
 import { createLocalStore, createS3Store, MIN_PART_SIZE, type Store } from "@/lib/storage/store";
 import { digestStream, generatedBytes } from "./helpers/bytes";
-import { startStorageS3Server, type StorageTestServer } from "./helpers/s3-server";
+import { startS3Server, type S3TestServer } from "@/tests/helpers/s3-server";
 
 const MB = 1024 * 1024;
 const TOTAL = 300 * MB;
 const MAX_GROWTH = 64 * MB;
 
 let root: string;
-let s3: StorageTestServer;
+let s3: S3TestServer;
 let s3Store: Store;
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(os.tmpdir(), "mediabit-memory-"));
-  s3 = await startStorageS3Server({ buckets: ["media"] });
+  s3 = await startS3Server({ buckets: ["media"] });
   const client = createS3Client(
     { endpoint: s3.endpoint, region: "us-east-1", accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: true },
     { guarded: false },

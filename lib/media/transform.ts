@@ -1,0 +1,156 @@
+// transformMedia: plan a kind's work, run it (ffmpeg, sharp, heif-convert), and check what it wrote.
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { AppError } from "@/lib/api/errors";
+import { listFfmpegEncoders, runFfmpeg } from "./ffmpeg";
+import { convertHeicToJpeg, readHeifInfo } from "./heif";
+import { planMedia, type TTransformKind } from "./kinds";
+import { mediaLimits, type TMediaLimits } from "./limits";
+import type { TPlan, TPlanStep, TOutputRole } from "./plan/types";
+import { imageError } from "./probe";
+import type { TProbe } from "./probe-types";
+import { abortReason } from "./run-process";
+import { runSharpPipeline } from "./sharp";
+import { validateOutputs } from "./validate-output";
+
+export type TTransformInput = {
+  kind: TTransformKind;
+  inputPath: string;
+  probe: TProbe;
+  /** Raw task options; validated against the kind's schema here. */
+  options: unknown;
+  /** Absolute folder for the outputs; created if missing. Nothing is written outside it. */
+  outDir: string;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+  limits?: TMediaLimits;
+};
+
+export type TTransformOutput = { path: string; role: TOutputRole; mime: string; size: number };
+export type TTransformResult = { outputs: TTransformOutput[]; plan: TPlan };
+
+// How much of the progress bar each step takes: encoding dominates, image steps are quick.
+const STEP_WEIGHT: Record<TPlanStep["tool"], number> = { ffmpeg: 8, sharp: 1, "heif-convert": 1, write: 0 };
+
+export async function transformMedia(input: TTransformInput): Promise<TTransformResult> {
+  const { kind, inputPath, probe, options, signal, onProgress } = input;
+  if (!path.isAbsolute(input.outDir) || !path.isAbsolute(inputPath)) throw new Error("transformMedia needs absolute paths");
+  const outDir = path.resolve(input.outDir);
+  if (signal?.aborted) throw abortReason(signal);
+  await mkdir(outDir, { recursive: true });
+  const workDir = await mkdtemp(path.join(outDir, ".work-"));
+  try {
+    const plan = planMedia(kind, { probe, options, inputPath, outDir, workDir, limits: input.limits ?? mediaLimits() });
+    assertWritesInside(plan, outDir);
+    await assertEncodersAvailable(plan.encoders);
+
+    const totalWeight = plan.steps.reduce((sum, step) => sum + STEP_WEIGHT[step.tool], 0) || 1;
+    let doneWeight = 0;
+    for (const step of plan.steps) {
+      const weight = STEP_WEIGHT[step.tool];
+      const report = (fraction: number) => onProgress?.(Math.min(0.99, (doneWeight + weight * fraction) / totalWeight));
+      await runStep(step, { signal, report });
+      doneWeight += weight;
+      report(0);
+    }
+
+    const outputs = await listOutputs(plan);
+    await validateOutputs(outputs, { outDir, signal });
+    onProgress?.(1);
+    return { outputs, plan };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function runStep(step: TPlanStep, context: { signal?: AbortSignal; report: (fraction: number) => void }): Promise<void> {
+  const { signal, report } = context;
+  switch (step.tool) {
+    case "ffmpeg":
+      await runFfmpeg(step.args, { signal, durationSeconds: step.durationSeconds, onProgress: report });
+      return;
+    case "heif-convert": {
+      const info = await readHeifInfo(step.input, { signal });
+      await convertHeicToJpeg(step.input, step.output, { signal, primaryIndex: info?.primaryIndex, imageCount: info?.images.length });
+      return;
+    }
+    case "write":
+      await writeFile(step.path, step.content);
+      return;
+    case "sharp": {
+      let written = 0;
+      for (const [index, item] of step.items.entries()) {
+        if (signal?.aborted) throw abortReason(signal);
+        // A frame series may end a frame early (the last interval past the final frame); only a missing first is fatal.
+        if (!(await exists(item.input))) {
+          if (written === 0) throw new AppError("unprocessable", "No frame could be decoded at the requested time.");
+          continue;
+        }
+        const pipeline = item.extract ? { ...step.pipeline, extract: item.extract } : step.pipeline;
+        await runSharpPipeline(pipeline, item.input, item.output).catch((error: unknown) => {
+          throw imageError(error);
+        });
+        written++;
+        report((index + 1) / step.items.length);
+      }
+      return;
+    }
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    (info) => info.isFile(),
+    () => false,
+  );
+}
+
+function isInside(dir: string, file: string): boolean {
+  const relative = path.relative(dir, path.resolve(dir, file));
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
+}
+
+/** A planner bug must not write outside the job's folder: every output, segment pattern and item is checked. */
+function assertWritesInside(plan: TPlan, outDir: string): void {
+  const targets: string[] = plan.outputs.map((output) => output.path);
+  for (const step of plan.steps) {
+    if (step.tool === "ffmpeg") {
+      targets.push(step.args.at(-1) ?? "");
+      const segments = step.args.indexOf("-hls_segment_filename");
+      if (segments >= 0) targets.push(step.args[segments + 1] ?? "");
+    }
+    if (step.tool === "sharp") targets.push(...step.items.map((item) => item.output));
+    if (step.tool === "heif-convert") targets.push(step.output);
+    if (step.tool === "write") targets.push(step.path);
+  }
+  const outside = targets.find((target) => !isInside(outDir, target));
+  if (outside !== undefined) throw new Error(`plan writes outside its output folder: ${outside}`);
+}
+
+/** Throws `format_unsupported` naming the encoders this machine's ffmpeg lacks. */
+export async function assertEncodersAvailable(needed: readonly string[]): Promise<void> {
+  if (needed.length === 0) return;
+  const available = await listFfmpegEncoders();
+  const missing = needed.filter((name) => !available.has(name));
+  if (missing.length > 0) {
+    throw new AppError("format_unsupported", `This server's ffmpeg has no ${missing.join(", ")} encoder, which this output needs.`);
+  }
+}
+
+async function listOutputs(plan: TPlan): Promise<TTransformOutput[]> {
+  const outputs: TTransformOutput[] = [];
+  for (const output of plan.outputs) {
+    const info = await stat(output.path).catch(() => undefined);
+    if (!info?.isFile()) throw new AppError("unprocessable", `Processing wrote no ${path.basename(output.path)}.`);
+    outputs.push({ ...output, size: info.size });
+  }
+  for (const pattern of plan.collect) {
+    const names = (await readdir(pattern.dir)).filter((name) => name.startsWith(pattern.prefix) && name.endsWith(pattern.suffix)).sort();
+    for (const name of names) {
+      const file = path.join(pattern.dir, name);
+      const info = await stat(file);
+      if (info.isFile()) outputs.push({ path: file, role: pattern.role, mime: pattern.mime, size: info.size });
+    }
+  }
+  return outputs;
+}
