@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-const dir = process.argv[2] ?? "test-results/reports";
+const dir = process.argv[2] ?? ".data/test-reports";
 const expected = (process.argv[3] ?? "").split(",").filter(Boolean);
 let passed = 0;
 let failed = 0;

@@ -2,5 +2,6 @@
 import type { WorkflowDefinition } from "@/lib/engine/types";
 import { noop } from "@/inngest/functions/noop";
 import { taskRun } from "@/inngest/functions/task-run";
+import { treeRun } from "@/inngest/functions/tree-run";
 
-export const workflows = [taskRun, noop] as unknown as WorkflowDefinition<never>[];
+export const workflows = [taskRun, treeRun, noop] as unknown as WorkflowDefinition<never>[];

@@ -130,6 +130,12 @@ async function discardUnfinishedOutputs(tx: Tx, task: Task): Promise<void> {
   await tx.media.deleteMany({ where: { id: { in: mediaIds }, files: { none: {} }, createdBy: task.id } });
 }
 
+/** A task's own failure, recorded as it happens (the execution itself carries on or completes). */
+export async function recordTaskFailure(taskId: string, fence: Fence, failure: { kind: string; message: string }): Promise<null> {
+  await fence.commit((tx) => failTask(tx, taskId, new TaskFailure(failure.kind, failure.message)));
+  return null;
+}
+
 export async function failTask(tx: Tx, taskId: string, error: Error): Promise<void> {
   const task = await tx.task.findUnique({ where: { id: taskId } });
   if (!task) return;

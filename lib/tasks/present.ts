@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import type { Task } from "@/lib/db/generated/client";
 import { renderTask } from "@/lib/tasks/render";
 
-export async function presentTasks(profile: Profile, tasks: Task[], origin: string): Promise<Record<string, unknown>[]> {
+export async function presentTasks(profile: Profile, tasks: Task[], origin: string, timeStyle: "c" | "d" = "c"): Promise<Record<string, unknown>[]> {
   if (tasks.length === 0) return [];
   const prisma = await db();
   const ids = [...new Set(tasks.flatMap((t) => [t.inputFileId, t.outputFileId]).filter((id): id is string => Boolean(id)))];
@@ -19,6 +19,7 @@ export async function presentTasks(profile: Profile, tasks: Task[], origin: stri
       task,
       { input: task.inputFileId ? byId.get(task.inputFileId) : null, output: task.outputFileId ? byId.get(task.outputFileId) : null },
       { origin, alias: project.alias },
+      timeStyle,
     ),
   );
 }

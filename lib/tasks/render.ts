@@ -27,7 +27,8 @@ function sourceSummary(input: TTaskInput, inputFile: Record<string, unknown> | n
   return { object: "task_output", from: "parent" };
 }
 
-export function renderTask(profile: Profile, task: Task, files: TaskFiles, at: RenderOrigin): Record<string, unknown> {
+/** `c`: Unix seconds in the current profile (tasks, runs); `d`: Unix milliseconds (tasks inside jobs). */
+export function renderTask(profile: Profile, task: Task, files: TaskFiles, at: RenderOrigin, timeStyle: "c" | "d" = "c"): Record<string, unknown> {
   const input = task.input as TTaskInput;
   const output = task.output as Record<string, unknown> | null;
   const outputFile = fileSummary(profile, files.output, at);
@@ -56,8 +57,13 @@ export function renderTask(profile: Profile, task: Task, files: TaskFiles, at: R
     return {
       ...base,
       error: task.error ? { kind: task.errorKind ?? "task_failed", message: task.error } : null,
-      ...renderTimes(profile, "c", { created: task.createdAt, updated: task.updatedAt, started: task.startedAt, finished: task.finishedAt }),
+      ...(task.kind === "conditions" && output ? { results: output.results } : {}),
+      ...renderTimes(profile, timeStyle, { created: task.createdAt, updated: task.updatedAt, started: task.startedAt, finished: task.finishedAt }),
     };
   }
-  return { ...base, ...renderTimes(profile, "b", { created: task.createdAt, updated: task.updatedAt }) };
+  return {
+    ...base,
+    ...(task.kind === "conditions" && output ? { results: output.results } : {}),
+    ...renderTimes(profile, "b", { created: task.createdAt, updated: task.updatedAt }),
+  };
 }

@@ -4,8 +4,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { call, createTestProject, listApiRoutes, type TestProject } from "@/tests/helpers/api";
 
-// Routes that are public on purpose, and the catch-all that answers 404s.
-const PUBLIC = new Set(["/api/health", "/api/[...path]", "/api/auth/[...nextauth]"]);
+// Routes outside the API-key contract: health (public), the 404 catch-all, Inngest (signed by its
+// signing key), the dashboard sign-in.
+const PUBLIC = new Set(["/api/health", "/api/[...path]", "/api/inngest", "/api/auth/[...nextauth]"]);
 
 type Fixture = { owner: TestProject; ids: Record<string, string> };
 

@@ -42,7 +42,8 @@ function collectRoutes(dir: string, segments: string[] = [], base = "/api"): Rou
   return out.sort((a, b) => b.specificity - a.specificity);
 }
 
-const apiRoutes = collectRoutes(API_DIR);
+// next-auth's handler is the dashboard's, not the public API's; it only loads inside Next.js.
+const apiRoutes = collectRoutes(API_DIR).filter((route) => !route.file.includes("[...nextauth]"));
 const routes = [...apiRoutes, ...collectRoutes(path.join(APP_DIR, "f"), [], "/f")];
 
 /** Every route file under app/api as `/api/a/[id]/b` with the methods it exports. */

@@ -104,6 +104,10 @@ export const RECIPES = {
   videoWithAudio: { ext: "mp4", version: "1", make: lavfiClip({ size: "640x360", fps: 30, seconds: 3, audio: true }) },
   /** 320×240 25 fps, 2 s, h264, no audio. */
   videoNoAudio: { ext: "mp4", version: "1", make: lavfiClip({ size: "320x240", fps: 25, seconds: 2, audio: false }) },
+  /** 1920×1080 25 fps, 2 s, h264 + aac: the seeds' "1280 wide" outputs need a larger input. */
+  video1080: { ext: "mp4", version: "1", make: lavfiClip({ size: "1920x1080", fps: 25, seconds: 2, audio: true }) },
+  /** 1280×720 30 fps, 60 s, h264: long enough to cancel mid-transcode. */
+  longVideo: { ext: "mp4", version: "1", make: lavfiClip({ size: "1280x720", fps: 30, seconds: 60, audio: false }) },
   /** 854×480 30 fps, 8 s, h264 + aac: two HLS rungs (480p, 360p), two 6 s segments each. */
   video480: { ext: "mp4", version: "2", make: lavfiClip({ size: "854x480", fps: 30, seconds: 8, audio: true }) },
   /** Phone-style: stored 320×240 with a rotate=90 tag (a display matrix), so it displays 240×320. */
