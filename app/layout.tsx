@@ -5,6 +5,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Mediabit", template: "%s · Mediabit" },
   description: "Self-hosted media platform with an Ittybit-compatible API",
+  icons: { icon: "/favicon.svg" },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test, from a fresh clone: type-check, Vitest on PostgreSQL and on embedded PGlite,
+# Every test, from a fresh clone: type-check, lint, Vitest on PostgreSQL and on embedded PGlite,
 # then the Playwright e2e suite in Debian's Chromium against a production build.
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
@@ -17,6 +17,9 @@ export MEDIABIT_TEST_PG_URL="$pg_admin"
 
 echo "== type-check"
 if npx tsc --noEmit -p .; then echo '{"passed":1,"failed":0}' >"$reports/typecheck.json"; else echo '{"passed":0,"failed":1}' >"$reports/typecheck.json"; status=1; fi
+
+echo "== lint"
+if npx eslint .; then echo '{"passed":1,"failed":0}' >"$reports/lint.json"; else echo '{"passed":0,"failed":1}' >"$reports/lint.json"; status=1; fi
 
 echo "== vitest on PostgreSQL"
 db="mediabit_test_$$"
@@ -37,5 +40,5 @@ else
   status=1
 fi
 
-node scripts/test-summary.mjs "$reports" typecheck,vitest-postgres,vitest-pglite,playwright
+node scripts/test-summary.mjs "$reports" typecheck,lint,vitest-postgres,vitest-pglite,playwright
 exit $status
