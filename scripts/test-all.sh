@@ -21,6 +21,14 @@ if npx tsc --noEmit -p .; then echo '{"passed":1,"failed":0}' >"$reports/typeche
 echo "== lint"
 if npx eslint .; then echo '{"passed":1,"failed":0}' >"$reports/lint.json"; else echo '{"passed":0,"failed":1}' >"$reports/lint.json"; status=1; fi
 
+echo "== production build (used by the two-server test and the e2e suite)"
+rm -rf .next
+if ! npx next build >"$reports/next-build.log" 2>&1; then
+  tail -n 40 "$reports/next-build.log"
+  echo '{"passed":0,"failed":1}' >"$reports/next-build.json"
+  status=1
+fi
+
 echo "== vitest on PostgreSQL"
 db="mediabit_test_$$"
 psql -q -d "$pg_admin" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null || exit 1
@@ -29,16 +37,16 @@ DATABASE_URL="$pg_url" npx vitest run --reporter=default --reporter=json --outpu
 psql -q -d "$pg_admin" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
 
 echo "== vitest on PGlite (the database-backed suites; net, media and storage use no database)"
-env -u DATABASE_URL npx vitest run --exclude 'tests/net/**' --exclude 'tests/media/**' --exclude 'tests/storage/**' --reporter=default --reporter=json --outputFile.json="$reports/vitest-pglite.json" || status=1
+env -u DATABASE_URL npx vitest run --exclude 'tests/net/**' --exclude 'tests/media/**' --exclude 'tests/storage/**' --exclude 'tests/server/**' --reporter=default --reporter=json --outputFile.json="$reports/vitest-pglite.json" || status=1
 
 echo "== e2e (Playwright, Chromium)"
-if npx next build >"$reports/next-build.log" 2>&1; then
+if [[ -f .next/BUILD_ID ]]; then
   PLAYWRIGHT_JSON_OUTPUT_NAME="$reports/playwright.json" npx playwright test --reporter=list,json || status=1
-else
-  tail -n 40 "$reports/next-build.log"
-  echo '{"passed":0,"failed":1}' >"$reports/next-build.json"
-  status=1
 fi
+
+# Databases the suites made for themselves (migrations, two-server and worker tests).
+psql -At -d "$pg_admin" -c "SELECT datname FROM pg_database WHERE datname ~ '^mediabit_(mig|servers|test)_'" 2>/dev/null |
+  while read -r name; do psql -q -d "$pg_admin" -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null 2>&1; done
 
 node scripts/test-summary.mjs "$reports" typecheck,lint,vitest-postgres,vitest-pglite,playwright
 exit $status

@@ -1,0 +1,303 @@
+// Shared helpers for the on-demand benchmarks: a throwaway data dir, a loopback file server in its own process,
+// cached generated inputs, timing, RSS sampling, a throwaway PostgreSQL database and plain-text tables.
+// App modules are only ever imported dynamically, after prepareEnv() has set process.env.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import v8 from "node:v8";
+import vm from "node:vm";
+
+/** Generated inputs live here between runs; delete the folder to regenerate them. */
+export const CACHE_DIR = "/tmp/mediabit-bench";
+export const DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Environment
+
+export type BenchEnv = { dataDir: string; cleanup: () => Promise<void> };
+
+/** A fresh MEDIABIT_DATA_DIR under /tmp and the settings a loopback benchmark needs; call before importing app code. */
+export function prepareEnv(name: string, extra: Record<string, string> = {}): BenchEnv {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `mediabit-bench-${name}-`));
+  process.env.MEDIABIT_DATA_DIR = dataDir;
+  process.env.MEDIABIT_SECRET ??= "bench-secret-bench-secret-bench-secret-0123456789";
+  // The loopback file server is a private address: the SSRF guard must let exactly it through.
+  process.env.MEDIABIT_ALLOW_PRIVATE_HOSTS = "127.0.0.1";
+  delete process.env.INNGEST_EVENT_KEY;
+  delete process.env.INNGEST_SIGNING_KEY;
+  delete process.env.INNGEST_DEV;
+  for (const [key, value] of Object.entries(extra)) process.env[key] = value;
+  return {
+    dataDir,
+    cleanup: async () => {
+      try {
+        const { closeDb } = await import("@/lib/db/client");
+        await closeDb();
+      } catch {
+        // Never opened, or already closed: nothing to release.
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The embedded worker as a self-hosted server runs it (production poll/lease, concurrency = cores unless given). */
+export async function startBenchWorker(options: { concurrency?: number } = {}) {
+  const [{ workflows }, { startWorker }, { setLocalWorker }] = await Promise.all([
+    import("@/inngest/functions"),
+    import("@/lib/engine/embedded"),
+    import("@/lib/engine/engine"),
+  ]);
+  const worker = startWorker({ definitions: workflows, concurrency: options.concurrency ?? os.availableParallelism(), log: () => undefined });
+  setLocalWorker(worker);
+  return {
+    worker,
+    stop: async () => {
+      await worker.stop({ graceMs: 5_000 });
+      setLocalWorker(undefined);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Throwaway PostgreSQL database
+
+export type TempDatabase = { name: string; url: string; drop: () => Promise<void> };
+
+export async function createTempDatabase(baseUrl = process.env.BENCH_PG_URL ?? DEFAULT_PG_URL): Promise<TempDatabase> {
+  const { Client } = await import("pg");
+  const name = `mediabit_bench_${process.pid}`;
+  const admin = new Client({ connectionString: `${baseUrl}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    url: `${baseUrl}/${name}`,
+    drop: async () => {
+      const client = new Client({ connectionString: `${baseUrl}/postgres` });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Loopback file server (its own process, so it neither shares Mediabit's event loop nor counts in its RSS)
+
+export type FileServer = { origin: string; url: (name: string) => string; close: () => Promise<void> };
+
+const FILE_SERVER_SOURCE = `
+const http = require("node:http");
+const fs = require("node:fs");
+const path = require("node:path");
+const root = process.env.BENCH_FILE_ROOT;
+const types = { ".mp4": "video/mp4", ".jpg": "image/jpeg", ".mkv": "video/x-matroska" };
+const server = http.createServer((req, res) => {
+  const name = decodeURIComponent(new URL(req.url, "http://x").pathname.slice(1));
+  const file = path.join(root, path.basename(name));
+  let size;
+  try { size = fs.statSync(file).size; } catch { res.writeHead(404).end("not found"); return; }
+  res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream", "content-length": String(size) });
+  const stream = fs.createReadStream(file);
+  stream.pipe(res);
+  res.on("close", () => stream.destroy());
+});
+server.listen(0, "127.0.0.1", () => console.log(JSON.stringify({ port: server.address().port })));
+process.on("SIGTERM", () => server.close(() => process.exit(0)));
+`;
+
+/** Serves every file in `root` as `/<name>` with Content-Length, from a child node process bound to 127.0.0.1. */
+export async function startFileServer(root: string): Promise<FileServer> {
+  const child: ChildProcess = spawn(process.execPath, ["-e", FILE_SERVER_SOURCE], {
+    env: { ...process.env, BENCH_FILE_ROOT: root, NODE_OPTIONS: "" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once("line", (line) => resolve((JSON.parse(line) as { port: number }).port));
+    child.once("exit", (code) => reject(new Error(`file server exited early with code ${code}`)));
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    origin,
+    url: (name) => `${origin}/${encodeURIComponent(name)}`,
+    close: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Processes, inputs and timing
+
+export type ToolRun = { ms: number; code: number | null; stderr: string };
+
+/** Runs a command (no shell) and times it from spawn to exit; rejects when it exits non-zero. */
+export function runTool(command: string, args: readonly string[], options: { allowFailure?: boolean } = {}): Promise<ToolRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-8192)));
+    child.once("error", reject);
+    child.once("close", (code) => {
+      const result = { ms: performance.now() - started, code, stderr };
+      if (code !== 0 && !options.allowFailure) reject(new Error(`${command} ${args.join(" ")} exited with ${code}: ${stderr.trim().split("\n").at(-1) ?? ""}`));
+      else resolve(result);
+    });
+  });
+}
+
+/** Path of a cached input, generated once by `make` (written to a temporary name, then renamed into place). */
+export async function cachedInput(name: string, make: (output: string) => Promise<void>): Promise<string> {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const target = path.join(CACHE_DIR, name);
+  if (existsSync(target)) return target;
+  const partial = path.join(CACHE_DIR, `.partial-${process.pid}-${name}`);
+  const started = performance.now();
+  process.stdout.write(`generating ${target} … `);
+  try {
+    await make(partial);
+    renameSync(partial, target);
+  } finally {
+    rmSync(partial, { force: true });
+  }
+  console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return target;
+}
+
+export async function ffmpeg(...args: string[]): Promise<void> {
+  await runTool("ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", ...args]);
+}
+
+/** Writes dirty pages to disk, so one measurement's writeback does not land inside the next one. */
+export async function syncDisks(): Promise<void> {
+  await runTool("sync", []);
+}
+
+export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - started, value };
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+let gcFn: (() => void) | undefined;
+
+/** A full GC before a memory measurement, without needing `node --expose-gc` on the command line. */
+export function collectGarbage(): void {
+  if (!gcFn) {
+    v8.setFlagsFromString("--expose-gc");
+    gcFn = vm.runInNewContext("gc") as () => void;
+  }
+  gcFn();
+}
+
+/** Samples process RSS every `intervalMs`; `stop()` returns the baseline, the peak and the growth. */
+export function sampleRss(intervalMs = 50) {
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  let samples = 1;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+    samples++;
+  }, intervalMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      return { base, peak, growth: peak - base, samples: samples + 1 };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reporting
+
+export const MB = 1e6;
+
+export function fmt(value: number, digits = 1): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : "—";
+}
+
+export function verdict(ok: boolean): "PASS" | "MISS" {
+  return ok ? "PASS" : "MISS";
+}
+
+/** Prints rows as an aligned plain-text table (numbers right-aligned). */
+export function printTable(title: string, header: string[], rows: (string | number)[][]): void {
+  const cells = [header, ...rows.map((row) => row.map(String))];
+  const widths = header.map((_, col) => Math.max(...cells.map((row) => (row[col] ?? "").length)));
+  const line = (row: string[]) =>
+    row.map((cell, col) => (/^[-+]?[\d.,]+( ?[a-zA-Z%/×]+)?$/.test(cell) && col > 0 ? cell.padStart(widths[col] ?? 0) : cell.padEnd(widths[col] ?? 0))).join("  ");
+  console.log(`\n${title}`);
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const row of cells.slice(1)) console.log(line(row));
+}
+
+function firstLine(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => (out += chunk));
+    child.once("error", () => resolve("unavailable"));
+    child.once("close", () => resolve(out.split("\n")[0]?.trim() ?? ""));
+  });
+}
+
+/** CPU, memory, load and tool versions, printed at the start and end of every benchmark. */
+export async function machineNotes(): Promise<string> {
+  const cpus = os.cpus();
+  const load = os.loadavg().map((n) => n.toFixed(2)).join(" ");
+  const ffmpegVersion = (await firstLine("ffmpeg", ["-version"])).replace(/ Copyright.*/, "");
+  let sharpVersion = "?";
+  try {
+    sharpVersion = (JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../node_modules/sharp/package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    // Not installed: the notes say so.
+  }
+  return [
+    `machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? "cpu"}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, load avg (1/5/15 min) ${load}`,
+    `node ${process.version}, ${ffmpegVersion}, sharp ${sharpVersion}, pid ${process.pid}`,
+  ].join("\n");
+}
+
+export function loadNow(): string {
+  return os.loadavg().map((n) => n.toFixed(2)).join(" ");
+}
+
+/** Runs a benchmark's main: prints errors and exits 1 on them, 0 otherwise (targets missed are not errors). */
+export function runMain(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(`\nbenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      process.exit(1);
+    },
+  );
+}
