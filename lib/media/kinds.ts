@@ -9,7 +9,8 @@ import { IMAGE_FORMATS, ZImageOptions, planImage } from "./plan/image";
 import { namingShape } from "./plan/options";
 import { ZThumbnailsOptions, planThumbnails } from "./plan/thumbnails";
 import type { TPlan, TPlanContext } from "./plan/types";
-import { VIDEO_CODECS, VIDEO_ENCODERS, VIDEO_FORMATS, ZVideoOptions, planVideo } from "./plan/video";
+import type { TVideoCodec } from "./plan/quality";
+import { VIDEO_CODECS, VIDEO_ENCODERS, VIDEO_FORMATS, ZVideoOptions, planVideo, resolveFormatAndCodec, type TVideoFormat } from "./plan/video";
 
 export const ZProbeOptions = z.strictObject({ ...namingShape });
 
@@ -101,5 +102,22 @@ export function planMedia(kind: TTransformKind, context: Omit<TPlanContext<unkno
       return planAdaptiveVideo({ ...context, options: parseMediaOptions("adaptive_video", context.options) });
     case "thumbnails":
       return planThumbnails({ ...context, options: parseMediaOptions("thumbnails", context.options) });
+  }
+}
+
+/** Refuses, before any work starts, a format or codec the installed ffmpeg cannot encode. */
+export function assertOptionsEncodable(kind: TTransformKind, options: Record<string, unknown>, encoders: ReadonlySet<string>): void {
+  const entry = MEDIA_KINDS[kind];
+  const wanted: string[] = [];
+  // Video: the container/codec pairing is checked now (vp9 only in webm, …), with the codec a format implies.
+  const codec = kind === "video" ? resolveFormatAndCodec(options as { format?: TVideoFormat; codec?: TVideoCodec }).codec : options.codec;
+  if ("codecs" in entry && typeof codec === "string") wanted.push(...(entry.codecs[codec] ?? []));
+  if (typeof options.format === "string") wanted.push(...(entry.formats[options.format] ?? []));
+  const missing = wanted.filter((encoder) => !encoders.has(encoder));
+  if (missing.length > 0) {
+    const what = [options.format, codec].filter(Boolean).join("/");
+    throw new AppError("format_unsupported", `This server's ffmpeg has no ${missing.join(", ")} encoder, so it cannot make ${kind} output as ${what}.`, [
+      { field: typeof options.codec === "string" ? "options.codec" : "options.format", message: "not available on this server" },
+    ]);
   }
 }

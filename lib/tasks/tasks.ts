@@ -14,7 +14,8 @@ import { isTransformKind } from "@/lib/tasks/kinds";
 import { normalizeTaskRequest, type TCanonicalTask, type TDestination, type TSource } from "@/lib/tasks/normalize";
 import type { TListTasks } from "@/lib/tasks/schemas";
 import { isTerminal, parseStatusFilter } from "@/lib/tasks/status";
-import { parseMediaOptions } from "@/lib/media/kinds";
+import { listFfmpegEncoders } from "@/lib/media/ffmpeg";
+import { assertOptionsEncodable, parseMediaOptions } from "@/lib/media/kinds";
 
 export const TASK_WORKFLOW = "task.run";
 
@@ -65,7 +66,10 @@ export async function prepareTask(scope: ProjectScope, canonical: TCanonicalTask
   if (canonical.kind === "ingest" && (canonical.source?.type === "file" || canonical.source?.type === "media")) {
     throw new AppError("invalid_input", "An ingest pulls a URL into storage; this file is already stored.", [{ field: "url", message: "expected a URL" }]);
   }
-  if (isTransformKind(canonical.kind)) canonical.options = parseMediaOptions(canonical.kind, canonical.options) as Record<string, unknown>;
+  if (isTransformKind(canonical.kind)) {
+    canonical.options = parseMediaOptions(canonical.kind, canonical.options) as Record<string, unknown>;
+    assertOptionsEncodable(canonical.kind, canonical.options, await listFfmpegEncoders());
+  }
   const source = canonical.source?.type === "parent" ? canonical.source : await resolveSourceConnections(scope, canonical.source);
   const destination = await resolveDestination(scope, canonical.destination);
   if (destination?.connectionId) await getConnectionOrThrow(scope, destination.connectionId);
