@@ -7,7 +7,8 @@ export default defineConfig({
     include: ["tests/**/*.test.ts", "lib/**/*.test.ts"],
     setupFiles: ["tests/setup/env.ts"],
     pool: "forks",
-    testTimeout: 30_000,
+    // Generous: the suites run real ffmpeg, PGlite and servers on 2 cores, sometimes beside other work.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
   },
 });

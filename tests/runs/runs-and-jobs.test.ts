@@ -259,7 +259,7 @@ describe("cancel", () => {
     await waitFor(async () => {
       const res = await call("GET", `/api/tasks/${created.body.id}`, { key: p.key });
       return res.body.progress > 35 ? res.body : null;
-    }, 60_000, "the transcode to start");
+    }, 150_000, "the transcode to start");
     const ffmpegs = () => execFileSync("ps", ["-eo", "args"]).toString().split("\n").filter((l) => l.startsWith("ffmpeg") && l.includes("libx265")).length;
     expect(ffmpegs()).toBe(1);
     const cancelled = await call("POST", `/api/tasks/${created.body.id}/cancel`, { key: p.key });
@@ -275,5 +275,5 @@ describe("cancel", () => {
     await waitFor(async () => (await prisma.execution.findUniqueOrThrow({ where: { key: `task:${created.body.id}` } })).status === "cancelled", 10_000);
     const files = await prisma.file.findMany({ where: { projectId: p.projectId } });
     expect(files.filter((f) => f.status !== "ready")).toEqual([]);
-  }, 180_000);
+  }, 240_000);
 });
