@@ -43,7 +43,20 @@ export function toInngestFunction(definition: WorkflowDefinition<Record<string, 
   );
 }
 
-export const inngestFunctions = (workflows as unknown as WorkflowDefinition<Record<string, Json>>[]).map(toInngestFunction);
+/** Inngest stops a cancelled run between steps; this companion function then runs its onCancel cleanup. */
+export function toCancelCleanup(definition: WorkflowDefinition<Record<string, Json>>) {
+  const id = definition.name.replace(/\./g, "-");
+  return inngest.createFunction(
+    { id: `${id}-cancelled`, triggers: { event: "inngest/function.cancelled", if: `event.data.function_id == 'mediabit-${id}'` } },
+    async ({ event }) => {
+      const payload = (event.data as { event: { data: Record<string, Json> } }).event.data;
+      await plainFence.commit((tx) => definition.onCancel?.({ payload, tx }) ?? Promise.resolve());
+    },
+  );
+}
+
+const definitions = workflows as unknown as WorkflowDefinition<Record<string, Json>>[];
+export const inngestFunctions = [...definitions.map(toInngestFunction), ...definitions.filter((d) => d.onCancel).map(toCancelCleanup)];
 
 /** Lets lib/ send events (enqueue, cancel) without importing this module. */
 export function connectInngestSender(): void {

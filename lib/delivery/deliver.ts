@@ -11,6 +11,9 @@ import { getStore } from "@/lib/storage/store";
 type Target = { file: File; key: string; packageDir: string | null; entry: boolean };
 
 const PLAYLIST = /\.m3u8$/i;
+// A thumbnails track's cues point into its sprite (`sprite.jpg#xywh=…`), relative like playlist URIs.
+const VTT = /\.vtt$/i;
+const VTT_IMAGE_REF = /^([^\s:?#]+\.(?:jpe?g|png|webp|avif))(#\S*)?$/i;
 
 function problem(status: number, message: string): Response {
   return Response.json({ kind: status === 404 ? "not_found" : "forbidden", message }, { status, headers: { "Cache-Control": "no-store" } });
@@ -50,10 +53,19 @@ function checkAccess(request: Request, url: URL, projectId: string, path: string
   return { ok: false, status: 403, message };
 }
 
-/** Relative URIs in a signed playlist carry a package-wide signature, so players can fetch segments. */
-async function signedPlaylist(text: string, projectId: string, packageDir: string, expiry: number): Promise<string> {
+/** Relative URIs in a signed playlist (or a thumbnails VTT) carry a package-wide signature, so players can fetch segments and sprites. */
+async function signedPlaylist(text: string, projectId: string, packageDir: string, expiry: number, vtt = false): Promise<string> {
   const signature = signPath({ path: `${packageDir}/`, expiry, method: "get", secret: projectSigningSecret(projectId) });
   const query = `expiry=${expiry}&method=get&signature=${signature}`;
+  if (vtt) {
+    return text
+      .split("\n")
+      .map((line) => {
+        const ref = VTT_IMAGE_REF.exec(line.trim());
+        return ref ? `${ref[1]}?${query}${ref[2] ?? ""}` : line;
+      })
+      .join("\n");
+  }
   return text
     .split("\n")
     .map((line) => {
@@ -83,12 +95,14 @@ export async function deliver(request: Request, alias: string, segments: string[
   const signed = access.expiry !== undefined;
   const cacheControl = signed ? `private, max-age=${Math.max(0, access.expiry! - Math.floor(Date.now() / 1000))}` : "public, max-age=3600, must-revalidate";
 
-  if (signed && target.packageDir && PLAYLIST.test(path) && request.method === "GET") {
+  if (signed && target.packageDir && (PLAYLIST.test(path) || VTT.test(path)) && (request.method === "GET" || request.method === "HEAD")) {
     const object = await store.get(target.key);
     const chunks: Buffer[] = [];
     for await (const chunk of object.body) chunks.push(chunk as Buffer);
-    const body = await signedPlaylist(Buffer.concat(chunks).toString("utf8"), project.id, target.packageDir, access.expiry!);
-    return new Response(body, { headers: { "Content-Type": contentType, "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff" } });
+    const body = await signedPlaylist(Buffer.concat(chunks).toString("utf8"), project.id, target.packageDir, access.expiry!, VTT.test(path));
+    // HEAD describes the rewritten body GET sends, not the stored one.
+    const headers = { "Content-Type": contentType, "Content-Length": String(Buffer.byteLength(body)), "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff" };
+    return new Response(request.method === "HEAD" ? null : body, { headers });
   }
   return serveObject(request, { store, key: target.key, contentType, etag: info.etag, lastModified: info.lastModified, size: info.size, cacheControl });
 }

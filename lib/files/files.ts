@@ -39,6 +39,8 @@ export async function createPendingFile(
     metadata?: Record<string, unknown>;
     original?: boolean;
     object?: string;
+    /** Known before the bytes exist for transform outputs; probing sets the final value. */
+    kind?: string | null;
     createdBy?: string | null;
   },
 ): Promise<File> {
@@ -59,6 +61,7 @@ export async function createPendingFile(
         metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
         original: input.original ?? false,
         object: input.object ?? "source",
+        kind: input.kind ?? null,
         createdBy: input.createdBy ?? null,
         status: "processing",
       },
@@ -100,6 +103,10 @@ export async function listFiles(scope: ProjectScope, query: TListFiles, profile:
 /** Renames move the delivery URL (the stored object keeps its key); metadata merges. */
 export async function updateFile(scope: ProjectScope, id: string, input: TUpdateFile): Promise<FileWithProject> {
   const file = await getFileOrThrow(scope, id);
+  if (file.packageDir && (input.folder !== undefined || input.filename !== undefined)) {
+    // A playlist's segments are addressed relative to it: moving the entry point alone would break them.
+    throw new AppError("conflict", `File ${file.id} is a package (${file.type}); its folder and filename cannot change.`);
+  }
   const folder = input.folder === undefined ? file.folder : input.folder ? sanitizeFolder(input.folder) || null : null;
   const filename = input.filename === undefined ? file.filename : sanitizeFilename(input.filename);
   const path = deliveryPath(folder, filename);

@@ -67,6 +67,8 @@ export async function publishFileRow(
 ): Promise<void> {
   const data: Prisma.FileUpdateInput = { ...facts };
   if (naming.defaultNamed) {
+    // folder + filename must name the delivery path: SDK users sign URLs and rename files from them.
+    data.folder = naming.folder;
     data.filename = naming.filename;
     data.path = naming.folder ? `${naming.folder}/${naming.filename}` : naming.filename;
   }

@@ -23,7 +23,8 @@ export function renderFile(profile: Profile, file: File, at: RenderOrigin): Reco
     media_id: file.mediaId,
     object: file.object,
     kind: file.kind,
-    type: file.type,
+    // Required by the 1.0.0 SDKs (PHP1 throws on null): a file not yet probed has no known MIME type yet.
+    type: file.type ?? "application/octet-stream",
     codec: file.codec,
     container: file.container,
     width: file.width,

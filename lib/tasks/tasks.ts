@@ -19,6 +19,9 @@ import { assertOptionsEncodable, parseMediaOptions } from "@/lib/media/kinds";
 
 export const TASK_WORKFLOW = "task.run";
 
+// What a transform's output will be, so its placeholder already has the `kind` the 1.0.0 SDKs require.
+const OUTPUT_KIND: Record<string, string> = { video: "video", adaptive_video: "video", audio: "audio", image: "image", animation: "image", thumbnails: "thumbnails" };
+
 /** What the engine needs to know about a task's input, stored on the row. */
 export type TTaskInput = { source?: TSource; requested_kind: string };
 
@@ -128,6 +131,7 @@ export async function insertTask(
         ref: prepared.ref ?? null,
         metadata: prepared.metadata,
         object: prepared.kind === "thumbnails" ? "track" : "source",
+        kind: OUTPUT_KIND[prepared.kind] ?? null,
         createdBy: taskId,
       });
       outputFileId = output.id;

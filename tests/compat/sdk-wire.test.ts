@@ -6,7 +6,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { db } from "@/lib/db/client";
 import type { Worker } from "@/lib/engine/embedded";
+import { resetEnvForTests } from "@/lib/env";
+import { normalizeTaskRequest } from "@/lib/tasks/normalize";
+import { insertTask, prepareTask } from "@/lib/tasks/tasks";
 import { createTestProject } from "@/tests/helpers/api";
 import { startTestWorker, stopTestWorker, waitFor } from "@/tests/helpers/engine";
 import { startAppServer, type AppServer } from "@/tests/helpers/http-app";
@@ -185,6 +189,34 @@ describe.each(["ts1", "php1"] as const)("%s (1.0.0) against a project pinned to 
     const media = await client.send("media.get", { id: file.media_id });
     expect(mediaProblems(media.body)).toEqual([]);
     expect(media.body.urls).toEqual({ original: file.url, thumbnail: done.output.url });
+  });
+
+  it("a file still being made (its task not yet run) stays readable: files.list, files.get, media.get", async () => {
+    const p = await createTestProject();
+    const client = sdkClient(sdk, `${app.origin}/api`, p.key);
+    const file = (await client.send("files.create", { body: { url: source.url("/ittybit/samples/video.mp4") } })).body;
+    // Recorded as Inngest would be handed it: no local worker ever claims it, so the output stays `processing`.
+    const scope = { projectId: p.projectId, orgId: p.orgId };
+    const prepared = await prepareTask(scope, normalizeTaskRequest({ file_id: file.id, kind: "image", width: 320, format: "png", ref: "thumbnail" }));
+    process.env.INNGEST_DEV = "1";
+    resetEnvForTests();
+    let outputFileId: string | null = null;
+    try {
+      outputFileId = (await (await db()).$transaction((tx) => insertTask(tx, scope, prepared))).task.outputFileId;
+    } finally {
+      delete process.env.INNGEST_DEV;
+      resetEnvForTests();
+    }
+    const listed = await client.send("files.list", {});
+    const pending = listed.body.find((f: { id: string }) => f.id === outputFileId);
+    expect(pending).toMatchObject({ status: expect.stringMatching(/^(waiting|processing)$/) });
+    for (const [i, item] of listed.body.entries()) expect(shapeProblems(item, FILE_SHAPE, `$[${i}]`)).toEqual([]);
+    expect(shapeProblems((await client.send("files.get", { id: outputFileId! })).body, FILE_SHAPE)).toEqual([]);
+    const media = await client.send("media.get", { id: file.media_id });
+    expect(media.body.files.map((f: { id: string }) => f.id)).toContain(outputFileId);
+    expect(mediaProblems(media.body)).toEqual([]);
+    // Not ready yet, so not in urls.
+    expect(media.body.urls).toEqual({ original: file.url });
   });
 
   it("signatures.create answers bare Signatures for get and put", async () => {

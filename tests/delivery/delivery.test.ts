@@ -266,6 +266,16 @@ describe("signed URLs (POST /api/signatures)", () => {
     expect((await get(relabelled.href)).status).toBe(403);
   });
 
+  it("signs and serves paths with non-ASCII folder and file names", async () => {
+    const accented = await ingest(p, { folder: "privé/été", filename: "vidéo café.mp4" });
+    expect(accented.url).toMatch(/\/priv%C3%A9\/%C3%A9t%C3%A9\/vid%C3%A9o-caf%C3%A9\.mp4$/);
+    const res = await api(app.origin, "POST", "/api/signatures", { key: p.key, body: { folder: "privé/été", filename: "vidéo-café.mp4" } });
+    expect(res.body.url.split("?")[0]).toBe(accented.url);
+    const signed = await get(res.body.url);
+    expect(signed.status).toBe(200);
+    expect(sha(signed.bytes)).toBe(sha(video));
+  });
+
   it("another project's signature does not open this project's file", async () => {
     const q = await createTestProject("2025-08-20");
     const theirs = new URL(await sign({ folder: "private", filename: "clip.mp4" }, q));

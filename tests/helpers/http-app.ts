@@ -20,8 +20,12 @@ export async function startAppServer(): Promise<AppServer> {
       } as RequestInit);
       const response = await dispatch(request);
       res.writeHead(response.status, Object.fromEntries(response.headers));
-      if (response.body && req.method !== "HEAD") Readable.fromWeb(response.body as import("node:stream/web").ReadableStream).pipe(res);
-      else res.end();
+      if (response.body && req.method !== "HEAD") {
+        const body = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream);
+        // A client that hangs up mid-download must release the stored file the body streams from.
+        res.on("close", () => body.destroy());
+        body.pipe(res);
+      } else res.end();
     } catch (error) {
       res.writeHead(500).end(String(error));
     }
