@@ -23,6 +23,16 @@ export const TASK_WORKFLOW = "task.run";
 const OUTPUT_KIND: Record<string, string> = { video: "video", adaptive_video: "video", audio: "audio", image: "image", animation: "image", thumbnails: "thumbnails" };
 
 /** What the engine needs to know about a task's input, stored on the row. */
+const EXTENSION_KINDS: Record<string, string> = Object.fromEntries([
+  ...["mp4", "m4v", "mov", "webm", "mkv", "avi", "ts", "mts", "m2ts", "3gp", "mpg", "mpeg", "ogv"].map((e) => [e, "video"]),
+  ...["mp3", "m4a", "aac", "wav", "flac", "ogg", "oga", "opus", "weba"].map((e) => [e, "audio"]),
+  ...["jpg", "jpeg", "png", "gif", "webp", "avif", "heic", "heif", "tif", "tiff", "bmp"].map((e) => [e, "image"]),
+]);
+
+function guessKindFromName(name: string): string | null {
+  return EXTENSION_KINDS[name.split(".").pop()?.toLowerCase() ?? ""] ?? null;
+}
+
 export type TTaskInput = { source?: TSource; requested_kind: string };
 
 export type TaskLinks = { runId?: string; jobId?: string; parentId?: string; position?: number; createdBy?: string | null };
@@ -113,6 +123,8 @@ export async function insertTask(
       filename: prepared.kind === "ingest" ? prepared.filename : undefined,
       ref: prepared.kind === "ingest" ? (prepared.ref ?? "original") : "original",
       metadata: prepared.kind === "ingest" ? prepared.metadata : {},
+      // A first guess from the name, for strict clients reading it mid-ingest; probing decides.
+      kind: guessKindFromName(prepared.source?.type === "url" ? new URL(prepared.source.url).pathname : prepared.source?.type === "s3" ? prepared.source.key : ""),
       original: true,
       createdBy: taskId,
     });
