@@ -6,8 +6,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } 
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import v8 from "node:v8";
-import vm from "node:vm";
 
 /** Generated inputs live here between runs; delete the folder to regenerate them. */
 export const CACHE_DIR = "/tmp/mediabit-bench";
@@ -28,6 +26,8 @@ export function prepareEnv(name: string, extra: Record<string, string> = {}): Be
   delete process.env.INNGEST_EVENT_KEY;
   delete process.env.INNGEST_SIGNING_KEY;
   delete process.env.INNGEST_DEV;
+  // Only the database the benchmark chose: never a DATABASE_URL left in the caller's shell.
+  delete process.env.DATABASE_URL;
   for (const [key, value] of Object.entries(extra)) process.env[key] = value;
   return {
     dataDir,
@@ -66,9 +66,9 @@ export async function startBenchWorker(options: { concurrency?: number } = {}) {
 
 export type TempDatabase = { name: string; url: string; drop: () => Promise<void> };
 
-export async function createTempDatabase(baseUrl = process.env.BENCH_PG_URL ?? DEFAULT_PG_URL): Promise<TempDatabase> {
+export async function createTempDatabase(baseUrl = process.env.BENCH_PG_URL ?? DEFAULT_PG_URL, suffix = ""): Promise<TempDatabase> {
   const { Client } = await import("pg");
-  const name = `mediabit_bench_${process.pid}`;
+  const name = `mediabit_bench_${process.pid}${suffix}`;
   const admin = new Client({ connectionString: `${baseUrl}/postgres` });
   await admin.connect();
   try {
@@ -90,6 +90,44 @@ export async function createTempDatabase(baseUrl = process.env.BENCH_PG_URL ?? D
       }
     },
   };
+}
+
+export type DatabaseChoice = { label: string; url?: string; drop: () => Promise<void> };
+
+/** Embedded PGlite by default; a throwaway PostgreSQL database with `--pg` on the command line. */
+export async function chooseDatabase(): Promise<DatabaseChoice> {
+  if (!process.argv.includes("--pg")) return { label: "embedded PGlite", drop: async () => undefined };
+  const database = await createTempDatabase();
+  return { label: `PostgreSQL (${database.url})`, url: database.url, drop: database.drop };
+}
+
+export type StatementCounter = { read: () => { statements: number; transactions: number } };
+
+/**
+ * Counts the statements (and BEGINs) every node-postgres client in this process sends — the database round trips a
+ * piece of work costs, a figure other load on the machine cannot distort. PostgreSQL only (PGlite has no wire).
+ */
+const statementCount = { statements: 0, transactions: 0 };
+let counting = false;
+const countingStatements = () => counting;
+
+export async function countPostgresStatements(): Promise<StatementCounter> {
+  const pg = (await import("pg")).default;
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown; __benchCounted?: boolean };
+  const counter = statementCount;
+  if (!proto.__benchCounted) {
+    const original = proto.query;
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      const first = args[0];
+      const text = typeof first === "string" ? first : ((first as { text?: string } | undefined)?.text ?? "");
+      counter.statements++;
+      if (/^\s*BEGIN\b/i.test(text)) counter.transactions++;
+      return original.apply(this, args);
+    };
+    proto.__benchCounted = true;
+  }
+  counting = true;
+  return { read: () => ({ ...counter }) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -205,15 +243,43 @@ export function median(values: readonly number[]): number {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-let gcFn: (() => void) | undefined;
-
-/** A full GC before a memory measurement, without needing `node --expose-gc` on the command line. */
-export function collectGarbage(): void {
-  if (!gcFn) {
-    v8.setFlagsFromString("--expose-gc");
-    gcFn = vm.runInNewContext("gc") as () => void;
+/**
+ * CPU time used so far, in ms: this process (all threads, so libvips and PGlite count) and its waited-for children
+ * (ffmpeg, ffprobe, curl: /proc/self/stat cutime + cstime, 10 ms resolution). CPU time is far less sensitive than
+ * wall-clock time to other work on a busy machine, so every benchmark reports it next to the wall-clock figure.
+ */
+export function cpuTimes(): { selfMs: number; childrenMs: number; totalMs: number } {
+  const usage = process.cpuUsage();
+  const selfMs = (usage.user + usage.system) / 1000;
+  let childrenMs = 0;
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]?.split(" ") ?? [];
+    // After the command name: fields[0] is the state (field 3), so cutime (16) and cstime (17) are 13 and 14.
+    childrenMs = ((Number(fields[13]) || 0) + (Number(fields[14]) || 0)) * 10;
+  } catch {
+    // No /proc: children's CPU time stays unknown (0).
   }
-  gcFn();
+  return { selfMs, childrenMs, totalMs: selfMs + childrenMs };
+}
+
+/** Runs `fn`, returning its wall-clock and CPU time (this process + children) in ms, and this process's user/system split. */
+export async function measured<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; selfUserMs: number; selfSysMs: number; value: T }> {
+  const cpu0 = cpuTimes();
+  const self0 = process.cpuUsage();
+  const started = performance.now();
+  const value = await fn();
+  const ms = performance.now() - started;
+  const self = process.cpuUsage(self0);
+  return { ms, cpuMs: cpuTimes().totalMs - cpu0.totalMs, selfUserMs: self.user / 1000, selfSysMs: self.system / 1000, value };
+}
+
+/** A loud note when other work competes for the CPUs: wall-clock ratios are then only indicative. */
+export function busyWarning(): string | null {
+  const [load1 = 0] = os.loadavg();
+  const cores = os.availableParallelism();
+  return load1 > cores * 0.75
+    ? `WARNING: load average ${load1.toFixed(2)} on ${cores} cores — other work is competing; wall-clock figures are noisy, compare the CPU-time columns too.`
+    : null;
 }
 
 /** Samples process RSS every `intervalMs`; `stop()` returns the baseline, the peak and the growth. */
@@ -281,7 +347,9 @@ export async function machineNotes(): Promise<string> {
   } catch {
     // Not installed: the notes say so.
   }
+  const warning = busyWarning();
   return [
+    ...(warning ? [warning] : []),
     `machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? "cpu"}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, load avg (1/5/15 min) ${load}`,
     `node ${process.version}, ${ffmpegVersion}, sharp ${sharpVersion}, pid ${process.pid}`,
   ].join("\n");
@@ -300,4 +368,78 @@ export function runMain(main: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Through the API
+
+/** POST /api/files for a URL; throws unless the file was stored (201). */
+export async function ingestUrl(key: string, url: string): Promise<{ id: string; filesize: number; [field: string]: unknown }> {
+  const { call, data } = await import("@/tests/helpers/api");
+  const res = await call("POST", "/api/files", { key, body: { url } });
+  if (res.status !== 201) throw new Error(`POST /api/files answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return data(res);
+}
+
+export type TaskRun = {
+  taskId: string;
+  /** Request sent → the task's finishedAt (the moment its result became visible). */
+  ms: number;
+  /** Request sent → 201 from POST /api/tasks. */
+  createMs: number;
+  /** Request sent → the worker began the task (startedAt). */
+  queueMs: number;
+  /** startedAt → finishedAt. */
+  runMs: number;
+  plan: unknown;
+  outputFileId: string | null;
+  /** Status polls this helper made. */
+  polls: number;
+  /** With countPostgresStatements() on: statements and transactions the request and the task made (polls excluded). */
+  statements?: number;
+  transactions?: number;
+};
+
+/**
+ * POST /api/tasks, then waits for the task to settle; times end at the task's own finishedAt, so how often it looks
+ * does not inflate the result. While this process's worker is busy it only watches `worker.active()`: polling the
+ * database would itself cost CPU (on PGlite, on the thread that runs the worker) and slow the task down.
+ * Throws unless the task succeeded.
+ */
+export async function runTaskViaApi(key: string, body: Record<string, unknown>, pollMs = 25): Promise<TaskRun> {
+  const [{ call, data }, { db }, { localWorker }] = await Promise.all([import("@/tests/helpers/api"), import("@/lib/db/client"), import("@/lib/engine/engine")]);
+  const prisma = await db();
+  const counted = { ...statementCount };
+  const wall0 = Date.now();
+  const t0 = performance.now();
+  const res = await call("POST", "/api/tasks", { key, body });
+  const createMs = performance.now() - t0;
+  if (res.status !== 201) throw new Error(`POST /api/tasks answered ${res.status}: ${JSON.stringify(res.body)}`);
+  const taskId = (data(res) as { id: string }).id;
+  let polls = 0;
+  for (;;) {
+    if ((localWorker()?.active() ?? 0) > 0) {
+      await sleep(5);
+      continue;
+    }
+    polls++;
+    const task = await prisma.task.findUniqueOrThrow({ where: { id: taskId } });
+    if (task.status === "failed" || task.status === "cancelled") throw new Error(`task ${taskId} ${task.status}: ${task.error}`);
+    if (task.status === "succeeded" && task.finishedAt && task.startedAt) {
+      return {
+        taskId,
+        ms: task.finishedAt.getTime() - wall0,
+        createMs,
+        queueMs: task.startedAt.getTime() - wall0,
+        runMs: task.finishedAt.getTime() - task.startedAt.getTime(),
+        plan: task.plan,
+        outputFileId: task.outputFileId,
+        polls,
+        ...(countingStatements()
+          ? { statements: statementCount.statements - counted.statements - polls, transactions: statementCount.transactions - counted.transactions }
+          : {}),
+      };
+    }
+    await sleep(pollMs);
+  }
 }

@@ -1,0 +1,180 @@
+// Benchmark: a 4000×3000 JPEG → 1280-wide WebP as a Mediabit `image` task vs sharp called directly with the settings
+// of the planner's pipeline (read back from task.plan).
+// Run: npx tsx bench/image.ts   (target: mediabit / direct ≤ 1.10)
+import { rmSync } from "node:fs";
+import path from "node:path";
+import sharp from "sharp";
+import type { TProbe } from "@/lib/media/probe-types";
+import type { TSharpPipeline } from "@/lib/media/sharp";
+import {
+  CACHE_DIR,
+  busyWarning,
+  cachedInput,
+  chooseDatabase,
+  countPostgresStatements,
+  fmt,
+  ingestUrl,
+  loadNow,
+  machineNotes,
+  measured,
+  median,
+  prepareEnv,
+  printTable,
+  runMain,
+  runTaskViaApi,
+  startBenchWorker,
+  startFileServer,
+  verdict,
+  type TaskRun,
+} from "./lib";
+
+const RUNS = 5;
+const TARGET_RATIO = 1.1;
+const OPTIONS = { width: 1280, format: "webp" };
+
+/** A 12 MP JPEG with photo-like texture (blurred noise), so decoding and encoding have real work to do. */
+async function makeJpeg(output: string): Promise<void> {
+  await sharp({ create: { width: 4000, height: 3000, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 50 } } })
+    .blur(1.5)
+    .jpeg({ quality: 90 })
+    .toFile(output);
+}
+
+function sharpStepOf(plan: unknown): { pipeline: TSharpPipeline } {
+  const steps = (plan as { steps?: { tool: string }[] } | null)?.steps ?? [];
+  const step = steps[0] as { tool: string; pipeline?: TSharpPipeline } | undefined;
+  if (steps.length !== 1 || step?.tool !== "sharp" || !step.pipeline) throw new Error(`expected a single sharp step, got ${JSON.stringify(steps.map((s) => s.tool))}`);
+  return { pipeline: step.pipeline };
+}
+
+function colour(value: string) {
+  if (value === "transparent") return { r: 0, g: 0, b: 0, alpha: 0 };
+  const hex = value.replace(/^#/, "");
+  return { r: parseInt(hex.slice(0, 2), 16), g: parseInt(hex.slice(2, 4), 16), b: parseInt(hex.slice(4, 6), 16), alpha: 1 };
+}
+
+/** The raw tool: sharp with exactly the pipeline's settings, nothing around it. */
+async function runSharpDirect(pipeline: TSharpPipeline, input: string, output: string) {
+  let image = sharp(input, { limitInputPixels: pipeline.limitInputPixels, failOn: "error", pages: 1 }).autoOrient();
+  if (pipeline.resize) {
+    const { width, height, fit, position, background, withoutEnlargement } = pipeline.resize;
+    image = image.resize({ width, height, fit, position, background: colour(background), withoutEnlargement });
+  }
+  if (pipeline.flatten) image = image.flatten({ background: colour(pipeline.flatten.background) });
+  const { format, quality, effort } = pipeline.output;
+  return image.toFormat(format, { quality, effort }).toFile(output);
+}
+
+async function main(): Promise<void> {
+  console.log("# bench/image — 4000×3000 JPEG → 1280-wide WebP: Mediabit image task vs sharp with the same settings");
+  console.log(await machineNotes());
+  const jpeg = await cachedInput("photo-4000x3000.jpg", makeJpeg);
+  const database = await chooseDatabase();
+  console.log(`database: ${database.label}`);
+  const env = prepareEnv("image", database.url ? { DATABASE_URL: database.url } : {});
+  const server = await startFileServer(CACHE_DIR);
+  let stopWorker: (() => Promise<void>) | undefined;
+  try {
+    const [{ createTestProject }, { db }, { getStore }, { transformMedia }] = await Promise.all([
+      import("@/tests/helpers/api"),
+      import("@/lib/db/client"),
+      import("@/lib/storage/store"),
+      import("@/lib/media/transform"),
+    ]);
+    // On PostgreSQL, count the statements each task costs (a figure machine load cannot distort).
+    if (database.url) await countPostgresStatements();
+    const prisma = await db();
+    const bench = await startBenchWorker();
+    stopWorker = bench.stop;
+    const project = await createTestProject();
+
+    const ingested = await ingestUrl(project.key, server.url(path.basename(jpeg)));
+    const input = await prisma.file.findUniqueOrThrow({ where: { id: ingested.id } });
+    const inputPath = input.storageKey ? getStore().localPath?.(input.storageKey) : undefined;
+    if (!inputPath) throw new Error("the benchmark expects the local project store");
+    console.log(`input: ${jpeg} → ${input.id} (${input.type} ${input.width}x${input.height}, ${input.filesize} bytes)`);
+
+    const body = { kind: "image", file_id: input.id, options: OPTIONS };
+    // Warm-up: route modules, libvips start-up, the worker's first claim; also yields the plan for the direct runs.
+    // Several tasks, so V8 has optimised PGlite's WebAssembly before anything is measured.
+    const { pipeline } = sharpStepOf((await runTaskViaApi(project.key, body)).plan);
+    for (let i = 0; i < 3; i++) await runTaskViaApi(project.key, body);
+    await runSharpDirect(pipeline, inputPath, path.join(env.dataDir, "warm.webp"));
+    // lib/media/sharp.ts sets these process-wide when it loads, so the direct runs use them too.
+    console.log(`sharp: concurrency ${sharp.concurrency()}, cache ${JSON.stringify(sharp.cache())} · pipeline ${JSON.stringify({ resize: pipeline.resize, output: pipeline.output })}`);
+
+    const taskRuns: (TaskRun & { cpuMs: number })[] = [];
+    const direct: { ms: number; cpuMs: number }[] = [];
+    const transform: { ms: number; cpuMs: number }[] = [];
+    let directInfo = "";
+    for (let run = 1; run <= RUNS; run++) {
+      const measures: Record<string, () => Promise<void>> = {
+        task: async () => {
+          const { value, cpuMs } = await measured(() => runTaskViaApi(project.key, body));
+          taskRuns.push({ ...value, cpuMs });
+        },
+        direct: async () => {
+          const out = path.join(env.dataDir, `direct-${run}.webp`);
+          const result = await measured(() => runSharpDirect(pipeline, inputPath, out));
+          direct.push(result);
+          directInfo = `${result.value.format} ${result.value.width}x${result.value.height} ${result.value.size} bytes`;
+          rmSync(out);
+        },
+        transform: async () => {
+          const outDir = path.join(env.dataDir, `transform-${run}`);
+          const result = await measured(() => transformMedia({ kind: "image", inputPath, probe: input.probe as unknown as TProbe, options: OPTIONS, outDir }));
+          transform.push(result);
+          rmSync(outDir, { recursive: true, force: true });
+        },
+      };
+      const order = ["task", "direct", "transform"];
+      for (let i = 0; i < run - 1; i++) order.push(order.shift() as string);
+      for (const name of order) await measures[name]?.();
+      console.log(
+        `run ${run} (${order.join(" → ")}): task ${fmt(taskRuns.at(-1)?.ms ?? Number.NaN, 0)} ms/${fmt(taskRuns.at(-1)?.cpuMs ?? Number.NaN, 0)} CPU ms · ` +
+          `direct sharp ${fmt(direct.at(-1)?.ms ?? Number.NaN, 0)}/${fmt(direct.at(-1)?.cpuMs ?? Number.NaN, 0)} · ` +
+          `transformMedia ${fmt(transform.at(-1)?.ms ?? Number.NaN, 0)}/${fmt(transform.at(-1)?.cpuMs ?? Number.NaN, 0)} · load ${loadNow()}`,
+      );
+    }
+
+    const output = await prisma.file.findUniqueOrThrow({ where: { id: taskRuns.at(-1)?.outputFileId ?? "" } });
+    if (output.width !== 1280 || output.type !== "image/webp") throw new Error(`unexpected output ${output.type} ${output.width}x${output.height}`);
+    console.log(`outputs: mediabit: ${output.type} ${output.width}x${output.height} ${output.filesize} bytes · direct: ${directInfo}`);
+
+    const directMs = median(direct.map((r) => r.ms));
+    const transformMs = median(transform.map((r) => r.ms));
+    const taskMs = median(taskRuns.map((r) => r.ms));
+    const cpu = { direct: median(direct.map((r) => r.cpuMs)), transform: median(transform.map((r) => r.cpuMs)), task: median(taskRuns.map((r) => r.cpuMs)) };
+    const ratio = taskMs / directMs;
+    printTable(`4000×3000 JPEG → 1280-wide WebP — median of ${RUNS}`, ["path", "wall ms", "× direct", "CPU ms", "CPU × direct"], [
+      ["sharp called directly (same pipeline settings)", fmt(directMs, 0), "1.000", fmt(cpu.direct, 0), "1.000"],
+      ["transformMedia() (plan, sharp, validate output)", fmt(transformMs, 0), fmt(transformMs / directMs, 3), fmt(cpu.transform, 0), fmt(cpu.transform / cpu.direct, 3)],
+      ["Mediabit image task: POST /api/tasks → task finished", fmt(taskMs, 0), fmt(ratio, 3), fmt(cpu.task, 0), fmt(cpu.task / cpu.direct, 3)],
+    ]);
+    const runMs = median(taskRuns.map((r) => r.runMs));
+    printTable("Where the task's time goes (median)", ["phase", "ms"], [
+      ["POST /api/tasks → 201", fmt(median(taskRuns.map((r) => r.createMs)), 0)],
+      ["request → worker started the task", fmt(median(taskRuns.map((r) => r.queueMs)), 0)],
+      ...(taskRuns[0]?.statements !== undefined
+        ? [["database statements / transactions per task (POST + worker)", `${median(taskRuns.map((r) => r.statements ?? 0))} / ${median(taskRuns.map((r) => r.transactions ?? 0))}`]]
+        : []),
+      ["task running (startedAt → finishedAt)", fmt(runMs, 0)],
+      ["  of which transformMedia (measured separately)", fmt(transformMs, 0)],
+      ["  of which the rest (load rows, probe output, fsync + publish, step commits)", fmt(runMs - transformMs, 0)],
+    ]);
+    printTable("Targets", ["measure", "value", "target", "result"], [
+      ["image task / direct sharp (wall clock)", `${fmt(ratio, 3)}×`, `≤ ${TARGET_RATIO}×`, verdict(ratio <= TARGET_RATIO)],
+      ["image task / direct sharp (CPU time, for reference)", `${fmt(cpu.task / cpu.direct, 3)}×`, `≤ ${TARGET_RATIO}×`, verdict(cpu.task / cpu.direct <= TARGET_RATIO)],
+    ]);
+    const warning = busyWarning();
+    if (warning) console.log(warning);
+    console.log(`\nload avg at end: ${loadNow()}`);
+  } finally {
+    await stopWorker?.();
+    await server.close();
+    await env.cleanup();
+    await database.drop();
+  }
+}
+
+runMain(main);
