@@ -89,6 +89,33 @@ export function startWorker(options: WorkerOptions): Worker {
     if (rows.length === 0) throw new LeaseLostError(execution.id, execution.attempt);
   }
 
+  /** A step result, written in one statement that also proves the lease is still ours. */
+  async function saveStep(execution: Claimed, stepId: string, output: Json): Promise<void> {
+    const prisma = await db();
+    const rows = await prisma.$queryRaw<{ step_id: string }[]>`
+      WITH held AS (
+        SELECT id FROM executions
+         WHERE id = ${execution.id} AND attempt = ${execution.attempt} AND lease_owner = ${id}
+           AND status = 'running' AND lease_expires_at > now()
+         FOR UPDATE)
+      INSERT INTO execution_steps (execution_id, step_id, output, created_at)
+      SELECT held.id, ${stepId}, ${JSON.stringify(output)}::jsonb, now() FROM held
+      RETURNING step_id`;
+    if (rows.length === 0) throw new LeaseLostError(execution.id, execution.attempt);
+  }
+
+  /** Success, as one conditional update: nothing changes unless this worker still holds the lease. */
+  async function completeExecution(execution: Claimed, output: Json): Promise<void> {
+    const prisma = await db();
+    const rows = await prisma.$queryRaw<{ id: string }[]>`
+      UPDATE executions SET status = 'completed', output = ${JSON.stringify(output)}::jsonb, last_error = NULL,
+             lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now()
+       WHERE id = ${execution.id} AND attempt = ${execution.attempt} AND lease_owner = ${id}
+         AND status = 'running' AND lease_expires_at > now()
+   RETURNING id`;
+    if (rows.length === 0) throw new LeaseLostError(execution.id, execution.attempt);
+  }
+
   function fenceFor(execution: Claimed): Fence {
     return {
       async commit(fn) {
@@ -137,8 +164,9 @@ export function startWorker(options: WorkerOptions): Worker {
     }
 
     const memo = new Map<string, Json>();
-    for (const row of await prisma.executionStep.findMany({ where: { executionId: execution.id } })) {
-      memo.set(row.stepId, row.output as Json);
+    // A first attempt cannot have stored anything yet.
+    if (execution.attempt > 1) {
+      for (const row of await prisma.executionStep.findMany({ where: { executionId: execution.id } })) memo.set(row.stepId, row.output as Json);
     }
     const seen = new Set<string>();
     const step: StepApi = {
@@ -148,11 +176,7 @@ export function startWorker(options: WorkerOptions): Worker {
         if (memo.has(stepId)) return memo.get(stepId) as T;
         controller.signal.throwIfAborted();
         const output = await fn();
-        await fence.commit((tx) =>
-          tx.executionStep.create({
-            data: { executionId: execution.id, stepId, output: output === undefined ? Prisma.JsonNull : (output as Prisma.InputJsonValue) },
-          }),
-        );
+        await saveStep(execution, stepId, (output ?? null) as Json);
         memo.set(stepId, (output ?? null) as Json);
         return output;
       },
@@ -167,7 +191,7 @@ export function startWorker(options: WorkerOptions): Worker {
         attempt: execution.attempt,
         executionId: execution.id,
       });
-      await fence.commit((tx) => finish(tx, execution, "completed", { output: output ?? null }));
+      await completeExecution(execution, (output ?? null) as Json);
     } catch (caught) {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : caught;
       if (reason instanceof LeaseLostError || caught instanceof LeaseLostError) {

@@ -22,14 +22,16 @@ async function loadTask(taskId: string): Promise<Task> {
   return prisma.task.findUniqueOrThrow({ where: { id: taskId } });
 }
 
-/** Progress is written at most every half second, and only while this worker holds the task. */
+/** Progress is written when the whole percentage moves, at most every 2 s, and only while this worker holds the task. */
 function progressWriter(taskId: string, fence: Fence, from: number, to: number): (fraction: number) => void {
   let last = 0;
+  let written = -1;
   return (fraction) => {
     const now = Date.now();
-    if (now - last < 500) return;
-    last = now;
     const progress = Math.round(from + (to - from) * Math.min(1, Math.max(0, fraction)));
+    if (progress === written || now - last < 2000) return;
+    last = now;
+    written = progress;
     fence.commit((tx) => tx.task.updateMany({ where: { id: taskId, status: "processing" }, data: { progress } })).catch(() => undefined);
   };
 }

@@ -11,6 +11,6 @@ export async function waitForTask(taskId: string, options: { timeoutMs: number; 
     const task = await prisma.task.findUniqueOrThrow({ where: { id: taskId } });
     if (isTerminal(task.status) || Date.now() >= deadline || options.signal?.aborted) return task;
     await new Promise((resolve) => setTimeout(resolve, Math.min(delay, Math.max(0, deadline - Date.now()))));
-    delay = Math.min(delay * 2, 500);
+    delay = Math.min(delay * 2, 100);
   }
 }
