@@ -7,23 +7,17 @@ import sharp from "sharp";
 import type { TProbe } from "@/lib/media/probe-types";
 import type { TSharpPipeline } from "@/lib/media/sharp";
 import {
-  CACHE_DIR,
   busyWarning,
   cachedInput,
-  chooseDatabase,
-  countPostgresStatements,
   fmt,
-  ingestUrl,
   loadNow,
   machineNotes,
   measured,
   median,
-  prepareEnv,
   printTable,
   runMain,
   runTaskViaApi,
-  startBenchWorker,
-  startFileServer,
+  startMediaBench,
   verdict,
   type TaskRun,
 } from "./lib";
@@ -69,29 +63,8 @@ async function main(): Promise<void> {
   console.log("# bench/image — 4000×3000 JPEG → 1280-wide WebP: Mediabit image task vs sharp with the same settings");
   console.log(await machineNotes());
   const jpeg = await cachedInput("photo-4000x3000.jpg", makeJpeg);
-  const database = await chooseDatabase();
-  console.log(`database: ${database.label}`);
-  const env = prepareEnv("image", database.url ? { DATABASE_URL: database.url } : {});
-  const server = await startFileServer(CACHE_DIR);
-  let stopWorker: (() => Promise<void>) | undefined;
+  const { env, prisma, transformMedia, project, input, inputPath, close } = await startMediaBench("image", jpeg);
   try {
-    const [{ createTestProject }, { db }, { getStore }, { transformMedia }] = await Promise.all([
-      import("@/tests/helpers/api"),
-      import("@/lib/db/client"),
-      import("@/lib/storage/store"),
-      import("@/lib/media/transform"),
-    ]);
-    // On PostgreSQL, count the statements each task costs (a figure machine load cannot distort).
-    if (database.url) await countPostgresStatements();
-    const prisma = await db();
-    const bench = await startBenchWorker();
-    stopWorker = bench.stop;
-    const project = await createTestProject();
-
-    const ingested = await ingestUrl(project.key, server.url(path.basename(jpeg)));
-    const input = await prisma.file.findUniqueOrThrow({ where: { id: ingested.id } });
-    const inputPath = input.storageKey ? getStore().localPath?.(input.storageKey) : undefined;
-    if (!inputPath) throw new Error("the benchmark expects the local project store");
     console.log(`input: ${jpeg} → ${input.id} (${input.type} ${input.width}x${input.height}, ${input.filesize} bytes)`);
 
     const body = { kind: "image", file_id: input.id, options: OPTIONS };
@@ -170,10 +143,7 @@ async function main(): Promise<void> {
     if (warning) console.log(warning);
     console.log(`\nload avg at end: ${loadNow()}`);
   } finally {
-    await stopWorker?.();
-    await server.close();
-    await env.cleanup();
-    await database.drop();
+    await close();
   }
 }
 

@@ -443,3 +443,53 @@ export async function runTaskViaApi(key: string, body: Record<string, unknown>, 
     await sleep(pollMs);
   }
 }
+
+export type MediaBench = {
+  env: BenchEnv;
+  database: DatabaseChoice;
+  prisma: Awaited<ReturnType<typeof import("@/lib/db/client").db>>;
+  transformMedia: typeof import("@/lib/media/transform").transformMedia;
+  project: { key: string };
+  input: Awaited<ReturnType<Awaited<ReturnType<typeof import("@/lib/db/client").db>>["file"]["findUniqueOrThrow"]>>;
+  inputPath: string;
+  close: () => Promise<void>;
+};
+
+/**
+ * What the transcode and image benchmarks share: a fresh data dir and database, a worker, a project,
+ * and the input ingested once (so ingest time is in no measurement), read from the local store.
+ */
+export async function startMediaBench(name: string, inputFile: string): Promise<MediaBench> {
+  const database = await chooseDatabase();
+  console.log(`database: ${database.label}`);
+  const env = prepareEnv(name, database.url ? { DATABASE_URL: database.url } : {});
+  const server = await startFileServer(CACHE_DIR);
+  let stopWorker: (() => Promise<void>) | undefined;
+  const close = async () => {
+    await stopWorker?.();
+    await server.close();
+    await env.cleanup();
+    await database.drop();
+  };
+  try {
+    const [{ createTestProject }, { db }, { getStore }, { transformMedia }] = await Promise.all([
+      import("@/tests/helpers/api"),
+      import("@/lib/db/client"),
+      import("@/lib/storage/store"),
+      import("@/lib/media/transform"),
+    ]);
+    // On PostgreSQL, count the statements each task costs (a figure machine load cannot distort).
+    if (database.url) await countPostgresStatements();
+    const prisma = await db();
+    stopWorker = (await startBenchWorker()).stop;
+    const project = await createTestProject();
+    const ingested = await ingestUrl(project.key, server.url(path.basename(inputFile)));
+    const input = await prisma.file.findUniqueOrThrow({ where: { id: ingested.id } });
+    const inputPath = input.storageKey ? getStore().localPath?.(input.storageKey) : undefined;
+    if (!inputPath) throw new Error("the benchmark expects the local project store");
+    return { env, database, prisma, transformMedia, project, input, inputPath, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -5,24 +5,18 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import type { TProbe } from "@/lib/media/probe-types";
 import {
-  CACHE_DIR,
   cachedInput,
-  chooseDatabase,
-  countPostgresStatements,
   ffmpeg,
   fmt,
   busyWarning,
-  ingestUrl,
   loadNow,
   machineNotes,
   median,
-  prepareEnv,
   printTable,
   runMain,
   runTaskViaApi,
   runTool,
-  startBenchWorker,
-  startFileServer,
+  startMediaBench,
   measured,
   verdict,
   type TaskRun,
@@ -63,30 +57,8 @@ async function main(): Promise<void> {
   console.log("# bench/transcode — 30 s 1080p H.264 → 720p H.264 veryfast: Mediabit video task vs the same ffmpeg command");
   console.log(await machineNotes());
   const clip = await cachedInput("clip-1080p-30s.mp4", makeClip);
-  const database = await chooseDatabase();
-  console.log(`database: ${database.label}`);
-  const env = prepareEnv("transcode", database.url ? { DATABASE_URL: database.url } : {});
-  const server = await startFileServer(CACHE_DIR);
-  let stopWorker: (() => Promise<void>) | undefined;
+  const { env, prisma, transformMedia, project, input, inputPath, close } = await startMediaBench("transcode", clip);
   try {
-    const [{ createTestProject }, { db }, { getStore }, { transformMedia }] = await Promise.all([
-      import("@/tests/helpers/api"),
-      import("@/lib/db/client"),
-      import("@/lib/storage/store"),
-      import("@/lib/media/transform"),
-    ]);
-    // On PostgreSQL, count the statements each task costs (a figure machine load cannot distort).
-    if (database.url) await countPostgresStatements();
-    const prisma = await db();
-    const bench = await startBenchWorker();
-    stopWorker = bench.stop;
-    const project = await createTestProject();
-
-    // Ingest first, so its time is not part of any measurement.
-    const ingested = await ingestUrl(project.key, server.url(path.basename(clip)));
-    const input = await prisma.file.findUniqueOrThrow({ where: { id: ingested.id } });
-    const inputPath = input.storageKey ? getStore().localPath?.(input.storageKey) : undefined;
-    if (!inputPath) throw new Error("the benchmark expects the local project store");
     console.log(`input: ${clip} → ${input.id} (${input.codec} ${input.width}x${input.height}, ${input.duration} s)`);
 
     // Warm-up: route modules, the encoder list, the worker's first claim.
@@ -170,10 +142,7 @@ async function main(): Promise<void> {
     if (warning) console.log(warning);
     console.log(`\nload avg at end: ${loadNow()}`);
   } finally {
-    await stopWorker?.();
-    await server.close();
-    await env.cleanup();
-    await database.drop();
+    await close();
   }
 }
 
