@@ -179,9 +179,9 @@ async function main(): Promise<void> {
     }
     const libTotal = median(parts.download) + median(parts.probe) + median(parts.publish);
     printTable(`Breakdown: lib functions called directly (median of ${RUNS})`, ["step", "ms", "MB/s", "share of API time"], [
-      ["download (fetchToScratch: outboundFetch → scratch file)", fmt(median(parts.download), 0), fmt(size / MB / (median(parts.download) / 1000)), `${fmt((100 * median(parts.download)) / apiMs, 0)}%`],
+      ["download (fetchToScratch: outboundRequest → scratch file, flushed as it goes)", fmt(median(parts.download), 0), fmt(size / MB / (median(parts.download) / 1000)), `${fmt((100 * median(parts.download)) / apiMs, 0)}%`],
       ["sniff + probe (readFirstBytes, probeFile/ffprobe)", fmt(median(parts.probe), 0), "", `${fmt((100 * median(parts.probe)) / apiMs, 0)}%`],
-      ["publish (stageFile + commit: fsync + rename)", fmt(median(parts.publish), 0), "", `${fmt((100 * median(parts.publish)) / apiMs, 0)}%`],
+      ["publish (stageFile + commit: final fsync + rename)", fmt(median(parts.publish), 0), "", `${fmt((100 * median(parts.publish)) / apiMs, 0)}%`],
       ["sum of the above", fmt(libTotal, 0), fmt(size / MB / (libTotal / 1000)), `${fmt((100 * libTotal) / apiMs, 0)}%`],
       ["API + engine overhead (API median − sum)", fmt(apiMs - libTotal, 0), "", `${fmt((100 * (apiMs - libTotal)) / apiMs, 0)}%`],
     ]);
@@ -189,6 +189,8 @@ async function main(): Promise<void> {
 
     printTable("Targets", ["measure", "value", "target", "result"], [
       ["throughput vs curl", `${fmt(ratio, 3)}×`, `≥ ${TARGET_RATIO}×`, verdict(ratio >= TARGET_RATIO)],
+      // Not a target of its own: the like-for-like figure, since Mediabit's bytes are on disk before the 201.
+      ["(for reference) throughput vs curl + fsync", `${fmt(median(curlSyncRuns) / apiMs, 3)}×`, "", ""],
       ["RSS growth during ingest (median / worst)", `${fmt(rssGrowth / MB)} / ${fmt(rssPeak / MB)} MB`, "< 64 MB", verdict(rssPeak < TARGET_RSS_BYTES)],
     ]);
     const warning = busyWarning();

@@ -4,7 +4,7 @@ import http from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import type { Duplex } from "node:stream";
-import { Agent, Headers, buildConnector, fetch, type RequestInit, type Response } from "undici";
+import { Agent, Headers, buildConnector, request, type Dispatcher } from "undici";
 import { env } from "@/lib/env";
 import { classifyAddress, describeAddressKind, isAllowed, parseAllowList, type AddressKind, type AllowList } from "./address-policy";
 
@@ -17,15 +17,24 @@ export type OutboundPolicyOptions = {
   lookup?: ResolveHost;
 };
 
-export type OutboundInit = Omit<RequestInit, "dispatcher" | "redirect"> &
-  OutboundPolicyOptions & {
-    /** Redirects followed before giving up; every hop is checked again. */
-    maxRedirects?: number;
-    /** Deadline for connecting, redirects and the final response's headers; the body then streams under `signal`. */
-    timeoutMs?: number;
-  };
+export type OutboundInit = OutboundPolicyOptions & {
+  method?: string;
+  headers?: Record<string, string>;
+  /** Kept in memory so it can be sent again after a 307/308 redirect. */
+  body?: string | Uint8Array | null;
+  signal?: AbortSignal;
+  /** Redirects followed before giving up; every hop is checked again. */
+  maxRedirects?: number;
+  /** Deadline for connecting, redirects and the final response's headers; the body then streams under `signal`. */
+  timeoutMs?: number;
+  /** Bytes the body stream buffers; large downloads cost less CPU with bigger reads. */
+  highWaterMark?: number;
+};
 
-export type OutboundResult = { response: Response; url: string };
+/** The final response: status, headers and the unread body as a Node stream (with `text()`/`json()` helpers). */
+export type OutboundResponse = { status: number; headers: Headers; body: Dispatcher.ResponseData["body"]; url: string };
+
+type Hop = { method: string; headers: Headers; body: string | Uint8Array | null };
 
 type BlockedDetails =
   | { reason: "scheme"; url: string; scheme: string }
@@ -52,13 +61,13 @@ const BODY_HEADERS = ["content-type", "content-length", "content-encoding", "con
 const CREDENTIAL_HEADERS = ["authorization", "cookie", "proxy-authorization"];
 
 /**
- * fetch() for user-supplied URLs: http(s) only, every resolved address checked and pinned for the connection,
- * redirects followed by hand and re-checked. Returns the final response (body unread) and its URL.
+ * An HTTP request to a user-supplied URL: http(s) only, every resolved address checked and pinned for the connection,
+ * redirects followed by hand and re-checked. Resolves with the final response once its headers arrive.
  */
-export async function outboundFetch(input: string | URL, init: OutboundInit = {}): Promise<OutboundResult> {
-  const { allowList, lookup, maxRedirects = 5, timeoutMs = 30_000, signal, ...requestInit } = init;
+export async function outboundRequest(input: string | URL, init: OutboundInit = {}): Promise<OutboundResponse> {
+  const { allowList, lookup, maxRedirects = 5, timeoutMs = 30_000, signal, highWaterMark } = init;
   let url = new URL(input);
-  let hop: RequestInit = { ...requestInit, headers: new Headers(requestInit.headers) };
+  let hop: Hop = { method: (init.method ?? "GET").toUpperCase(), headers: new Headers(init.headers), body: init.body ?? null };
   const policy = resolvePolicy({ allowList, lookup });
   const agent = new Agent({ connect: createGuardedConnector(() => policy) });
   const deadline = new AbortController();
@@ -70,20 +79,28 @@ export async function outboundFetch(input: string | URL, init: OutboundInit = {}
   try {
     for (let redirects = 0; ; redirects++) {
       assertHttpScheme(url);
-      const response = await fetch(url, { ...hop, redirect: "manual", signal: hopSignal, dispatcher: agent });
-      const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
+      const response = await request(url, {
+        method: hop.method as Dispatcher.HttpMethod,
+        headers: Object.fromEntries(hop.headers),
+        body: hop.body,
+        signal: hopSignal,
+        dispatcher: agent,
+        ...(highWaterMark ? { highWaterMark } : {}),
+      });
+      const headers = toHeaders(response.headers);
+      const location = REDIRECT_STATUSES.has(response.statusCode) ? headers.get("location") : null;
       if (location === null) {
         clearTimeout(timer);
         // Graceful close lets the body finish streaming, then frees the sockets.
         void agent.close();
-        return { response, url: url.href };
+        return { status: response.statusCode, headers, body: response.body, url: url.href };
       }
-      await response.body?.cancel();
+      await response.body.dump();
       if (redirects >= maxRedirects) {
         throw new OutboundBlockedError({ reason: "too_many_redirects", url: redactUrl(new URL(input)), maxRedirects });
       }
       const next = new URL(location, url);
-      hop = redirectInit(hop, response.status, url, next);
+      hop = redirectHop(hop, response.statusCode, url, next);
       url = next;
     }
   } catch (error) {
@@ -91,6 +108,14 @@ export async function outboundFetch(input: string | URL, init: OutboundInit = {}
     void agent.destroy();
     throw withBlockedUrl(error, url);
   }
+}
+
+function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item);
+  }
+  return headers;
 }
 
 /** node:http(s) agents for clients such as the AWS SDK: sockets open only to checked, pinned addresses. */
@@ -194,32 +219,18 @@ function assertHttpScheme(url: URL): void {
 }
 
 // Follows the fetch standard: 303 (and 301/302 after POST) become GET without a body; credentials stay on their origin.
-function redirectInit(previous: RequestInit, status: number, from: URL, to: URL): RequestInit {
-  const headers = new Headers(previous.headers);
-  const method = (previous.method ?? "GET").toUpperCase();
-  const next: RequestInit = { ...previous, headers };
-  if ((status === 303 && method !== "HEAD") || ((status === 301 || status === 302) && method === "POST")) {
+function redirectHop(previous: Hop, status: number, from: URL, to: URL): Hop {
+  const next: Hop = { ...previous, headers: new Headers(previous.headers) };
+  if ((status === 303 && previous.method !== "HEAD") || ((status === 301 || status === 302) && previous.method === "POST")) {
     next.method = "GET";
     next.body = null;
-    for (const name of BODY_HEADERS) headers.delete(name);
-  } else if (previous.body != null && !isReplayableBody(previous.body)) {
-    throw new Error(`cannot repeat a streamed request body after a ${status} redirect to ${redactUrl(to)}`);
+    for (const name of BODY_HEADERS) next.headers.delete(name);
   }
-  if (from.origin !== to.origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+  if (from.origin !== to.origin) for (const name of CREDENTIAL_HEADERS) next.headers.delete(name);
   return next;
 }
 
-function isReplayableBody(body: NonNullable<RequestInit["body"]>): boolean {
-  return (
-    typeof body === "string" ||
-    body instanceof ArrayBuffer ||
-    ArrayBuffer.isView(body) ||
-    body instanceof URLSearchParams ||
-    body instanceof Blob
-  );
-}
-
-// undici reports connector failures as TypeError("fetch failed") with the real error as its cause.
+// Connector failures may arrive wrapped (undici's fetch reports TypeError("fetch failed") with the real error as its cause).
 function withBlockedUrl(error: unknown, url: URL): unknown {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth++, current = current.cause) {
