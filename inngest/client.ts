@@ -31,14 +31,20 @@ export function toInngestFunction(definition: WorkflowDefinition<Record<string, 
     },
     async ({ event, step, attempt, runId }) => {
       const adapted: StepApi = { run: (id, fn) => step.run(id, fn) as never };
-      return definition.handler({
-        payload: event.data as Record<string, Json>,
+      const payload = event.data as Record<string, Json>;
+      const output = await definition.handler({
+        payload,
         step: adapted,
         fence: plainFence,
         signal: new AbortController().signal,
         attempt: attempt + 1,
         executionId: runId,
       });
+      const { onComplete } = definition;
+      if (onComplete) {
+        await adapted.run("on-complete", () => plainFence.commit((tx) => onComplete({ payload, output: (output ?? null) as Json, tx })));
+      }
+      return output;
     },
   );
 }

@@ -25,7 +25,18 @@ async function attempt<T extends Json>(step: StepApi, id: string, fn: () => Prom
   });
 }
 
-export async function runTaskSteps(args: { step: StepApi; taskId: string; fence: Fence; signal: AbortSignal; prefix?: string }): Promise<TaskOutcome> {
+/**
+ * begin → ingest → probe | transform → export → complete. With `completeBy: "caller"` the last write (the task
+ * succeeded, with its output) is left to the caller, which makes it with the execution's own completion.
+ */
+export async function runTaskSteps(args: {
+  step: StepApi;
+  taskId: string;
+  fence: Fence;
+  signal: AbortSignal;
+  prefix?: string;
+  completeBy?: "step" | "caller";
+}): Promise<TaskOutcome> {
   const { step, taskId, fence, signal } = args;
   const id = (name: string) => `${args.prefix ?? ""}${name}`;
   const plan = await step.run(id("begin"), () => beginTask(taskId, fence));
@@ -47,6 +58,6 @@ export async function runTaskSteps(args: { step: StepApi; taskId: string; fence:
     }
     output = name === "probe" ? (result as Record<string, Json>) : { ...output, ...(result as Record<string, Json>) };
   }
-  await step.run(id("complete"), () => completeTask(taskId, fence, output));
+  if (args.completeBy !== "caller") await step.run(id("complete"), () => fence.commit((tx) => completeTask(tx, taskId, output)));
   return { status: "succeeded", output };
 }

@@ -10,6 +10,8 @@ import type { Fence, Json, StepApi, Tx, WorkflowDefinition } from "@/lib/engine/
 import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
 
+type SavedStep = { stepId: string; output: Json };
+
 type Claimed = {
   id: string;
   function: string;
@@ -89,31 +91,47 @@ export function startWorker(options: WorkerOptions): Worker {
     if (rows.length === 0) throw new LeaseLostError(execution.id, execution.attempt);
   }
 
-  /** A step result, written in one statement that also proves the lease is still ours. */
-  async function saveStep(execution: Claimed, stepId: string, output: Json): Promise<void> {
-    const prisma = await db();
-    const rows = await prisma.$queryRaw<{ step_id: string }[]>`
+  /**
+   * Step results, written in one statement that also proves the lease is still ours. Within a transaction (`tx`) they
+   * commit with the caller's other writes.
+   */
+  async function saveSteps(execution: Claimed, steps: readonly SavedStep[], tx?: Tx): Promise<void> {
+    const client = tx ?? (await db());
+    const rows = await client.$queryRaw<{ step_id: string }[]>`
       WITH held AS (
         SELECT id FROM executions
          WHERE id = ${execution.id} AND attempt = ${execution.attempt} AND lease_owner = ${id}
            AND status = 'running' AND lease_expires_at > now()
          FOR UPDATE)
       INSERT INTO execution_steps (execution_id, step_id, output, created_at)
-      SELECT held.id, ${stepId}, ${JSON.stringify(output)}::jsonb, now() FROM held
+      SELECT held.id, s.step_id, s.output, now()
+        FROM held, jsonb_to_recordset(${JSON.stringify(steps.map((s) => ({ step_id: s.stepId, output: s.output })))}::jsonb)
+             AS s(step_id text, output jsonb)
       RETURNING step_id`;
-    if (rows.length === 0) throw new LeaseLostError(execution.id, execution.attempt);
+    if (rows.length !== steps.length) throw new LeaseLostError(execution.id, execution.attempt);
   }
 
-  /** Success, as one conditional update: nothing changes unless this worker still holds the lease. */
-  async function completeExecution(execution: Claimed, output: Json): Promise<void> {
+  /**
+   * Success, as one conditional update: nothing changes unless this worker still holds the lease. The workflow's
+   * onComplete writes commit in the same transaction.
+   */
+  async function completeExecution(execution: Claimed, definition: WorkflowDefinition<Record<string, Json>>, output: Json): Promise<void> {
     const prisma = await db();
-    const rows = await prisma.$queryRaw<{ id: string }[]>`
-      UPDATE executions SET status = 'completed', output = ${JSON.stringify(output)}::jsonb, last_error = NULL,
-             lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now()
-       WHERE id = ${execution.id} AND attempt = ${execution.attempt} AND lease_owner = ${id}
-         AND status = 'running' AND lease_expires_at > now()
-   RETURNING id`;
-    if (rows.length === 0) throw new LeaseLostError(execution.id, execution.attempt);
+    const complete = async (client: Tx | typeof prisma) => {
+      const rows = await client.$queryRaw<{ id: string }[]>`
+        UPDATE executions SET status = 'completed', output = ${JSON.stringify(output)}::jsonb, last_error = NULL,
+               lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now()
+         WHERE id = ${execution.id} AND attempt = ${execution.attempt} AND lease_owner = ${id}
+           AND status = 'running' AND lease_expires_at > now()
+     RETURNING id`;
+      if (rows.length === 0) throw new LeaseLostError(execution.id, execution.attempt);
+    };
+    const { onComplete } = definition;
+    if (!onComplete) return complete(prisma);
+    await prisma.$transaction(async (tx) => {
+      await complete(tx);
+      await onComplete({ payload: execution.payload, output, tx });
+    });
   }
 
   function fenceFor(execution: Claimed): Fence {
@@ -169,15 +187,27 @@ export function startWorker(options: WorkerOptions): Worker {
       for (const row of await prisma.executionStep.findMany({ where: { executionId: execution.id } })) memo.set(row.stepId, row.output as Json);
     }
     const seen = new Set<string>();
+    // A finished step's result is saved just before the next step starts (or with a retry), and not at all when the
+    // handler then returns: the completed execution never replays. A restart still resumes after every step that
+    // another step followed.
+    let unsaved: SavedStep[] = [];
+    let saving: Promise<void> = Promise.resolve();
+    const saveFinishedSteps = (): Promise<void> => {
+      const batch = unsaved;
+      unsaved = [];
+      saving = saving.then(() => (batch.length > 0 ? saveSteps(execution, batch) : undefined));
+      return saving;
+    };
     const step: StepApi = {
       run: async <T extends Json | void>(stepId: string, fn: () => Promise<T>): Promise<T> => {
         if (seen.has(stepId)) throw new Error(`step id "${stepId}" used twice in ${execution.function}`);
         seen.add(stepId);
         if (memo.has(stepId)) return memo.get(stepId) as T;
+        await saveFinishedSteps();
         controller.signal.throwIfAborted();
         const output = await fn();
-        await saveStep(execution, stepId, (output ?? null) as Json);
         memo.set(stepId, (output ?? null) as Json);
+        unsaved.push({ stepId, output: (output ?? null) as Json });
         return output;
       },
     };
@@ -191,7 +221,8 @@ export function startWorker(options: WorkerOptions): Worker {
         attempt: execution.attempt,
         executionId: execution.id,
       });
-      await completeExecution(execution, (output ?? null) as Json);
+      await saving;
+      await completeExecution(execution, definition, (output ?? null) as Json);
     } catch (caught) {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : caught;
       if (reason instanceof LeaseLostError || caught instanceof LeaseLostError) {
@@ -216,10 +247,16 @@ export function startWorker(options: WorkerOptions): Worker {
       }
       const delay = backoffMs(execution.attempt);
       log(`${execution.id} attempt ${execution.attempt} failed, retrying in ${delay} ms: ${error.message}`);
-      await fence.commit((tx) => tx.$executeRaw`
+      // A save that failed already failed the handler; its steps simply run again on the next attempt.
+      await saving.catch(() => undefined);
+      await fence.commit(async (tx) => {
+        // The next attempt resumes after every step this one finished.
+        if (unsaved.length > 0) await saveSteps(execution, unsaved, tx);
+        await tx.$executeRaw`
         UPDATE executions SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, last_error = ${error.message},
                run_at = now() + (${delay}::int * interval '1 millisecond'), updated_at = now()
-         WHERE id = ${execution.id}`);
+         WHERE id = ${execution.id}`;
+      });
     }
   }
 

@@ -3,7 +3,8 @@
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db/client";
-import type { Fence, Json } from "@/lib/engine/types";
+import type { Prisma } from "@/lib/db/generated/client";
+import type { Fence } from "@/lib/engine/types";
 import { scratchDir } from "@/lib/files/fetch-source";
 import { extensionFor, fileFactsFromProbe, publishFileRow, stageFile, type Staged } from "@/lib/files/publish";
 import { probeFile, type TProbe } from "@/lib/media/probe";
@@ -27,13 +28,14 @@ async function localInput(key: string, workDir: string): Promise<string> {
   return target;
 }
 
-export async function transformFile(request: TransformRequest, ctx: Context): Promise<Json> {
+/** Runs the transform and publishes its output together with the plan it ran; a retry after publishing does nothing. */
+export async function transformFile(request: TransformRequest, ctx: Context): Promise<void> {
   const prisma = await db();
   const [input, output] = await Promise.all([
     prisma.file.findUniqueOrThrow({ where: { id: request.inputFileId } }),
     prisma.file.findUniqueOrThrow({ where: { id: request.outputFileId } }),
   ]);
-  if (output.status === "ready") return null;
+  if (output.status === "ready") return;
   if (input.status !== "ready" || !input.storageKey || !input.probe) throw new Error(`input file ${input.id} is not ready`);
   await mkdir(scratchDir(), { recursive: true });
   const workDir = await mkdtemp(path.join(scratchDir(), `${request.taskId}-`));
@@ -56,7 +58,7 @@ export async function transformFile(request: TransformRequest, ctx: Context): Pr
     if (!main) throw new Error(`the ${request.kind} transform produced no output`);
     const isPackage = result.outputs.length > 1;
     const mainSize = (await stat(main.path)).size;
-    const probe: TProbe | null = PLAYLIST_OR_TEXT.test(main.mime) ? null : await probeFile(main.path, { signal: ctx.signal });
+    const probe: TProbe | null = PLAYLIST_OR_TEXT.test(main.mime) ? null : (main.probe ?? (await probeFile(main.path, { signal: ctx.signal })));
     const defaultNamed = output.filename === output.id;
     const mainName = isPackage ? path.relative(outDir, main.path) : defaultNamed ? `${output.id}.${probe ? extensionFor(probe) : path.extname(main.path).slice(1)}` : output.filename;
     // A package lives in a folder of its own, so its relative segment URIs cannot collide with other files.
@@ -92,8 +94,9 @@ export async function transformFile(request: TransformRequest, ctx: Context): Pr
           };
       const filename = isPackage ? path.posix.basename(mainName) : mainName;
       await publishFileRow(tx, output.id, { ...facts, packageDir }, { defaultNamed: defaultNamed || isPackage, folder: packageDir ?? output.folder, filename: isPackage ? mainName : filename });
+      // The exact commands, kept on the task for debugging.
+      await tx.task.update({ where: { id: request.taskId }, data: { plan: result.plan as unknown as Prisma.InputJsonValue } });
     });
-    return result.plan as unknown as Json;
   } catch (error) {
     for (const item of staged) await item.abort().catch(() => undefined);
     throw error;

@@ -26,7 +26,8 @@ export type TTransformInput = {
   limits?: TMediaLimits;
 };
 
-export type TTransformOutput = { path: string; role: TOutputRole; mime: string; size: number };
+/** `probe` is set on the outputs validation probed in full (always the main one, unless it is a playlist or VTT). */
+export type TTransformOutput = { path: string; role: TOutputRole; mime: string; size: number; probe?: TProbe };
 export type TTransformResult = { outputs: TTransformOutput[]; plan: TPlan };
 
 // How much of the progress bar each step takes: encoding dominates, image steps are quick.

@@ -2,12 +2,12 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "@/lib/api/errors";
-import { FfmpegError, runFfprobe } from "./ffmpeg";
-import { probeFromFfprobe } from "./probe-ffprobe";
-import { readImageMetadata } from "./sharp";
+import { FfmpegError } from "./ffmpeg";
 import type { TOutputRole } from "./plan/types";
+import { probeFile } from "./probe";
+import type { TProbe } from "./probe-types";
 
-type TOutput = { path: string; role: TOutputRole; mime: string; size: number };
+type TOutput = { path: string; role: TOutputRole; mime: string; size: number; probe?: TProbe };
 
 function broken(output: TOutput, why: string): AppError {
   return new AppError("unprocessable", `Processing produced a broken ${path.basename(output.path)}: ${why}.`);
@@ -34,23 +34,22 @@ async function validatePlaylist(output: TOutput, outDir: string, names: Set<stri
   }
 }
 
+/** Probes an output the way an upload is probed; the result describes the published file, so it is kept. */
 async function validateMedia(output: TOutput, signal: AbortSignal | undefined): Promise<void> {
-  if (output.mime.startsWith("image/")) {
-    const meta = await readImageMetadata(output.path).catch(() => undefined);
-    if (!meta || meta.width < 1 || meta.height < 1) throw broken(output, "not a readable image");
-    return;
-  }
   try {
-    probeFromFfprobe(await runFfprobe(output.path, { signal }), { filesize: output.size });
+    output.probe = await probeFile(output.path, { signal });
   } catch (error) {
-    if (error instanceof FfmpegError || error instanceof AppError) throw broken(output, "it does not decode");
+    if (error instanceof FfmpegError || error instanceof AppError) {
+      throw broken(output, output.mime.startsWith("image/") ? "not a readable image" : "it does not decode");
+    }
     throw error;
   }
 }
 
 /**
  * Throws `unprocessable` unless every output is non-empty and the ones that matter decode: the main output, the
- * sprite, the first frame of a series, the first segment of each rendition, and every playlist and VTT.
+ * sprite, the first frame of a series, the first segment of each rendition, and every playlist and VTT. Outputs that
+ * were probed keep their probe in `probe`.
  */
 export async function validateOutputs(outputs: TOutput[], context: { outDir: string; signal?: AbortSignal }): Promise<void> {
   if (outputs.length === 0) throw new AppError("unprocessable", "Processing produced no output.");

@@ -241,21 +241,17 @@ class LocalStore implements Store {
     // Refuse a bad key before touching the file.
     this.objectPath(key);
     const handle = await open(file, "r");
-    let stats: Stats;
     try {
-      // Durable before it can become visible, as in commit().
-      await handle.sync();
-      stats = await handle.stat();
-    } finally {
-      await handle.close();
-    }
-    if (!stats.isFile()) throw new Error(`'${file}' is not a regular file`);
-    if (options.size !== undefined && stats.size !== options.size) throw new SizeMismatchError(key, options.size, stats.size);
-    try {
-      await this.publish(key, file, options.contentType);
+      const stats = await handle.stat();
+      if (!stats.isFile()) throw new Error(`'${file}' is not a regular file`);
+      if (options.size !== undefined && stats.size !== options.size) throw new SizeMismatchError(key, options.size, stats.size);
+      // Durable before it can become visible, as in commit(); flushed while the metadata file is written.
+      await this.publish(key, file, options.contentType, () => handle.sync());
       return { etag: etagFor(stats), size: stats.size };
     } catch (error) {
       if (errorCode(error) !== "EXDEV") throw error;
+    } finally {
+      await handle.close();
     }
     // Another file system: copy through a pending upload, which is just as atomic, then let go of the source.
     const result = await this.put(key, file, options);
@@ -263,12 +259,15 @@ class LocalStore implements Store {
     return result;
   }
 
-  /** Metadata first, then the bytes: the rename of the data file is the moment the object appears. */
-  async publish(key: string, tempPath: string, contentType: string): Promise<void> {
+  /**
+   * Metadata first, then the bytes: the rename of the data file is the moment the object appears. `flushData` (the
+   * data file's fsync, when the caller has not flushed it yet) runs while the metadata is written.
+   */
+  async publish(key: string, tempPath: string, contentType: string, flushData?: () => Promise<void>): Promise<void> {
     await mkdir(this.tmpDir, { recursive: true });
     const metaTemp = path.join(this.tmpDir, `${randomUUID()}.meta`);
     this.active.add(metaTemp);
-    try {
+    const writeMeta = async () => {
       const handle = await open(metaTemp, "wx", 0o644);
       try {
         await handle.writeFile(JSON.stringify({ contentType } satisfies Meta));
@@ -276,6 +275,9 @@ class LocalStore implements Store {
       } finally {
         await handle.close();
       }
+    };
+    try {
+      await Promise.all([writeMeta(), flushData?.()]);
       await this.renameInto(metaTemp, this.metaPath(key));
       const target = this.objectPath(key);
       await this.renameInto(tempPath, target);

@@ -22,9 +22,12 @@ async function loadTask(taskId: string): Promise<Task> {
   return prisma.task.findUniqueOrThrow({ where: { id: taskId } });
 }
 
-/** Progress is written when the whole percentage moves, at most every 2 s, and only while this worker holds the task. */
+/**
+ * Progress is written when the whole percentage moves, at most every 2 s (the first time 2 s after the step starts,
+ * so quick steps write none), and only while this worker holds the task.
+ */
 function progressWriter(taskId: string, fence: Fence, from: number, to: number): (fraction: number) => void {
-  let last = 0;
+  let last = Date.now();
   let written = -1;
   return (fraction) => {
     const now = Date.now();
@@ -92,11 +95,10 @@ export async function transformTask(taskId: string, ctx: StepContext): Promise<{
   return failing(async () => {
     const task = await loadTask(taskId);
     if (!task.inputFileId || !task.outputFileId) throw new Error(`task ${taskId} has no input or output file`);
-    const plan = await transformFile(
+    await transformFile(
       { taskId, kind: task.kind, options: task.options as Record<string, unknown>, inputFileId: task.inputFileId, outputFileId: task.outputFileId },
       { ...ctx, onProgress: progressWriter(taskId, ctx.fence, task.inputFileId ? 30 : 0, 95) },
     );
-    await ctx.fence.commit((tx) => tx.task.update({ where: { id: taskId }, data: { plan: plan as Prisma.InputJsonValue } }));
     return { file_id: task.outputFileId };
   });
 }
@@ -112,12 +114,10 @@ export async function exportTaskOutput(taskId: string, ctx: StepContext): Promis
   });
 }
 
-export async function completeTask(taskId: string, fence: Fence, output: Record<string, Json>): Promise<void> {
-  await fence.commit(async (tx) => {
-    await tx.task.updateMany({
-      where: { id: taskId, status: { notIn: ["succeeded", "failed", "cancelled"] } },
-      data: { status: "succeeded", progress: 100, finishedAt: new Date(), output: output as Prisma.InputJsonValue },
-    });
+export async function completeTask(tx: Tx, taskId: string, output: Record<string, Json>): Promise<void> {
+  await tx.task.updateMany({
+    where: { id: taskId, status: { notIn: ["succeeded", "failed", "cancelled"] } },
+    data: { status: "succeeded", progress: 100, finishedAt: new Date(), output: output as Prisma.InputJsonValue },
   });
 }
 

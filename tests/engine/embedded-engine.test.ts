@@ -39,8 +39,41 @@ describe("embedded engine", () => {
     const done = await waitFor(async () => ((await execution(id)).status === "completed" ? execution(id) : null));
     expect(done.output).toEqual({ b: 10 });
     expect(calls).toEqual(["a", "b"]);
+    // A step's result is stored before the next step starts; the last one's lives only in the execution's output,
+    // since a completed execution never replays.
     const steps = await (await db()).executionStep.findMany({ where: { executionId: id }, orderBy: { createdAt: "asc" } });
-    expect(steps.map((s) => [s.stepId, s.output])).toEqual([["a", 5], ["b", 10]]);
+    expect(steps.map((s) => [s.stepId, s.output])).toEqual([["a", 5]]);
+  });
+
+  it("runs onComplete in the completing transaction: if it fails, the execution is not completed and is retried", async () => {
+    const completions: string[] = [];
+    let failOnce = true;
+    const def: WorkflowDefinition = {
+      name: "t.oncomplete",
+      event: "t/oncomplete",
+      async handler({ step, attempt }) {
+        await step.run("work", async () => attempt);
+        return { attempt };
+      },
+      async onComplete({ output, tx }) {
+        const rows = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM executions WHERE output = ${JSON.stringify(output)}::jsonb`;
+        // Inside the transaction the execution already reads as completed.
+        completions.push(`${JSON.stringify(output)}:${rows.map((r) => r.status).join(",")}`);
+        if (failOnce) {
+          failOnce = false;
+          throw new Error("onComplete failed");
+        }
+      },
+    };
+    workers.push(startTestWorker({ definitions: [def as never] }));
+    const id = await enqueueRaw("t.oncomplete", {});
+    const done = await waitFor(async () => ((await execution(id)).status === "completed" ? execution(id) : null));
+    expect(done.attempt).toBe(2);
+    expect(done.output).toEqual({ attempt: 2 });
+    expect(completions).toEqual(['{"attempt":1}:completed', '{"attempt":2}:completed']);
+    // The first attempt's step result was kept with its retry, so the second attempt resumed after it.
+    const steps = await (await db()).executionStep.findMany({ where: { executionId: id } });
+    expect(steps.map((s) => [s.stepId, s.output])).toEqual([["work", 1]]);
   });
 
   it("retries with backoff and resumes after the last completed step", async () => {
@@ -101,6 +134,8 @@ describe("embedded engine", () => {
           if (attempt === 1) await gate;
           return `result-of-attempt-${attempt}`;
         });
+        // A following step makes each attempt try to store "work" (results are stored before the next step starts).
+        await step.run("after", async () => null);
         return { value };
       },
     };

@@ -94,8 +94,9 @@ describe("task.run on Inngest (@inngest/test)", () => {
     const engine = new InngestTestEngine({ function: taskRunFunction() });
     const { result, error, ctx } = await engine.execute({ events: [{ name: `mediabit/${TASK_WORKFLOW}`, data: { ...enqueued.payload, key: enqueued.key } }] });
     expect(error).toBeUndefined();
-    expect(result).toEqual({ status: "succeeded" });
-    expect(ctx.step.run.mock.calls.map((args) => args[0])).toEqual(["begin", "ingest", "complete"]);
+    expect(result).toMatchObject({ status: "succeeded", output: { file_id: task.outputFileId } });
+    // The task turns succeeded in the workflow's onComplete, run by the adapter as the last step.
+    expect(ctx.step.run.mock.calls.map((args) => args[0])).toEqual(["begin", "ingest", "on-complete"]);
 
     const done = await prisma.task.findUniqueOrThrow({ where: { id: task.id } });
     expect(done).toMatchObject({ status: "succeeded", progress: 100, error: null });
@@ -120,7 +121,7 @@ describe("task.run on Inngest (@inngest/test)", () => {
     // The task's own failure is a result, not a thrown error: Inngest must not retry it.
     expect(error).toBeUndefined();
     expect(result).toEqual({ status: "failed" });
-    expect(ctx.step.run.mock.calls.map((args) => args[0])).toEqual(["begin", "ingest", "fail"]);
+    expect(ctx.step.run.mock.calls.map((args) => args[0])).toEqual(["begin", "ingest", "fail", "on-complete"]);
 
     const prisma = await db();
     const done = await prisma.task.findUniqueOrThrow({ where: { id: task.id } });
