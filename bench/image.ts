@@ -133,7 +133,7 @@ async function main(): Promise<void> {
         : []),
       ["task running (startedAt → finishedAt)", fmt(runMs, 0)],
       ["  of which transformMedia (measured separately)", fmt(transformMs, 0)],
-      ["  of which the rest (load rows, probe output, fsync + publish, step commits)", fmt(runMs - transformMs, 0)],
+      ["  of which the rest (load rows, fsync + publish, step commits)", fmt(runMs - transformMs, 0)],
     ]);
     printTable("Targets", ["measure", "value", "target", "result"], [
       ["image task / direct sharp (wall clock)", `${fmt(ratio, 3)}×`, `≤ ${TARGET_RATIO}×`, verdict(ratio <= TARGET_RATIO)],

@@ -1,6 +1,6 @@
 // The embedded durable engine: executions live in the database, are claimed with
 // FOR UPDATE SKIP LOCKED, leased with a heartbeat, retried with exponential backoff, and each
-// completed step is memoized, so a crash resumes at the next step. Any number of processes
+// completed step is memoized (before the next one starts), so a crash resumes at the next step. Any number of processes
 // against one PostgreSQL share the queue; `attempt` fences out a worker whose lease expired.
 import os from "node:os";
 import { db } from "@/lib/db/client";
