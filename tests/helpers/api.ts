@@ -46,11 +46,23 @@ function collectRoutes(dir: string, segments: string[] = [], base = "/api"): Rou
 const apiRoutes = collectRoutes(API_DIR).filter((route) => !route.file.includes("[...nextauth]"));
 const routes = [...apiRoutes, ...collectRoutes(path.join(APP_DIR, "f"), [], "/f")];
 
+const loaded = new Map<string, Promise<Record<string, unknown>>>();
+
+/** A route module, imported once (as the App Router keeps it): a dynamic import per call costs milliseconds under tsx. */
+function routeModule(file: string): Promise<Record<string, unknown>> {
+  let mod = loaded.get(file);
+  if (!mod) {
+    mod = import(/* @vite-ignore */ file) as Promise<Record<string, unknown>>;
+    loaded.set(file, mod);
+  }
+  return mod;
+}
+
 /** Every route file under app/api as `/api/a/[id]/b` with the methods it exports. */
 export async function listApiRoutes(): Promise<{ path: string; methods: string[] }[]> {
   const out: { path: string; methods: string[] }[] = [];
   for (const route of apiRoutes) {
-    const mod = (await import(/* @vite-ignore */ route.file)) as Record<string, unknown>;
+    const mod = await routeModule(route.file);
     const relative = path.relative(API_DIR, path.dirname(route.file)).split(path.sep).filter(Boolean);
     const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => typeof mod[m] === "function");
     out.push({ path: `/api${relative.length ? `/${relative.join("/")}` : ""}`, methods });
@@ -70,7 +82,7 @@ export async function dispatch(request: Request): Promise<Response> {
   const params: Record<string, string | string[]> = {};
   route.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1] ?? "")));
   if (route.catchAll) params[route.catchAll] = (match[route.names.length + 1] ?? "").split("/").map(decodeURIComponent);
-  const mod = (await import(/* @vite-ignore */ route.file)) as Record<string, Handler | undefined>;
+  const mod = (await routeModule(route.file)) as Record<string, Handler | undefined>;
   const handler = mod[request.method];
   if (!handler) return new Response(null, { status: 405 });
   return handler(request, { params: Promise.resolve(params) });
