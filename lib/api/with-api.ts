@@ -149,6 +149,31 @@ export function respondWithError(request: Request, error: AppError): Response {
   return toResponse(info, errorResponse(info, error));
 }
 
+const API_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type ApiMethod = (typeof API_METHODS)[number];
+type NotAllowedHandler = ((request: Request) => Response) & { methodNotAllowed: true };
+
+/**
+ * Handlers for the methods a route does not implement: a 405 in the caller's error shape with an `Allow` header.
+ * Next.js answers them with an empty body otherwise, which SDKs cannot parse. Use:
+ * `export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");`
+ */
+export function methodsNotAllowed<A extends ApiMethod>(...allowed: A[]): Record<Exclude<ApiMethod, A>, NotAllowedHandler> {
+  const allow = [...allowed, ...(allowed.includes("GET" as A) ? ["HEAD"] : []), "OPTIONS"].join(", ");
+  const handler = Object.assign(
+    (request: Request) => {
+      const { pathname } = new URL(request.url);
+      const error = new AppError("method_not_allowed", `${request.method} is not supported on ${pathname}; it accepts ${allowed.join(", ")}.`);
+      const response = respondWithError(request, error);
+      response.headers.set("allow", allow);
+      return response;
+    },
+    { methodNotAllowed: true as const },
+  );
+  const missing = API_METHODS.filter((method) => !allowed.includes(method as A));
+  return Object.fromEntries(missing.map((method) => [method, handler])) as Record<Exclude<ApiMethod, A>, NotAllowedHandler>;
+}
+
 export function withApi<TBody = undefined, TQuery = undefined>(
   handler: (ctx: ApiContext<TBody, TQuery>) => Promise<ApiResponse>,
   options: Options<TBody, TQuery> = {},

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, createTestProject, data } from "@/tests/helpers/api";
+import { call, createTestProject, data, listApiRoutes } from "@/tests/helpers/api";
 
 describe("API conventions", () => {
   it("renders the enveloped profile by default with meta, data, error and links", async () => {
@@ -87,6 +87,30 @@ describe("API conventions", () => {
     expect(res.body.error).toMatchObject({ kind: "not_found", message: expect.stringContaining("/api/nothing/here") });
     const bare = await call("DELETE", "/api/nothing", { headers: { "Accept-Version": "latest" } });
     expect(bare.body).toMatchObject({ kind: "not_found" });
+  });
+
+  it("answers every method a route lacks with a 405 in the caller's error shape and an Allow header", async () => {
+    const p = await createTestProject();
+    const routes = (await listApiRoutes()).filter((route) => route.path !== "/api/inngest");
+    expect(routes.length).toBeGreaterThan(20);
+    let checked = 0;
+    for (const route of routes) {
+      const url = route.path.replace("[id]", "task_unknown0000");
+      for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => !route.methods.includes(m))) {
+        const res = await call(method, url, { key: p.key, body: method === "GET" || method === "DELETE" ? undefined : {} });
+        expect(res.status, `${method} ${route.path}`).toBe(405);
+        expect(res.body.error, `${method} ${route.path}`).toMatchObject({ kind: "method_not_allowed", message: expect.stringContaining(method) });
+        const allow = res.headers.get("allow")?.split(", ") ?? [];
+        expect(allow, `${method} ${route.path}`).toEqual(expect.arrayContaining([...route.methods, "OPTIONS"]));
+        expect(allow).not.toContain(method);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+    // The bare profile gets the bare error shape.
+    const bare = await call("PUT", "/api/tasks", { key: p.key, headers: { "Accept-Version": "latest" }, body: {} });
+    expect(bare.status).toBe(405);
+    expect(bare.body).toMatchObject({ kind: "method_not_allowed" });
   });
 
   it("gives every success a JSON body, deletes included", async () => {

@@ -58,13 +58,16 @@ function routeModule(file: string): Promise<Record<string, unknown>> {
   return mod;
 }
 
-/** Every route file under app/api as `/api/a/[id]/b` with the methods it exports. */
+/** Every route file under app/api as `/api/a/[id]/b` with the methods it implements. */
 export async function listApiRoutes(): Promise<{ path: string; methods: string[] }[]> {
   const out: { path: string; methods: string[] }[] = [];
   for (const route of apiRoutes) {
     const mod = await routeModule(route.file);
     const relative = path.relative(API_DIR, path.dirname(route.file)).split(path.sep).filter(Boolean);
-    const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => typeof mod[m] === "function");
+    // The 405 answers from methodsNotAllowed() are not methods the route implements.
+    const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"].filter(
+      (m) => typeof mod[m] === "function" && !(mod[m] as { methodNotAllowed?: boolean }).methodNotAllowed,
+    );
     out.push({ path: `/api${relative.length ? `/${relative.join("/")}` : ""}`, methods });
   }
   return out;

@@ -1,6 +1,6 @@
 // GET /api/connections — list connections · POST /api/connections — create one
 import { ZListQuery } from "@/lib/api/pagination";
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { createConnection, listConnections } from "@/lib/connections/connections";
 import { renderConnection } from "@/lib/connections/render";
 import { ZCreateConnection } from "@/lib/connections/schemas";
@@ -17,3 +17,5 @@ export const POST = withApi(
   async (ctx) => ctx.object(renderConnection(ctx.profile, await createConnection(ctx.scope, ctx.body)), { status: 201, collection: "/api/connections" }),
   { body: ZCreateConnection },
 );
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

@@ -1,5 +1,5 @@
 // GET /api/files — list files · POST /api/files — ingest a URL and return the stored, probed file
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { createFileFromUrl } from "@/lib/files/create";
 import { listFiles } from "@/lib/files/files";
 import { renderFile } from "@/lib/files/render";
@@ -21,3 +21,5 @@ export const POST = withApi(
   },
   { body: ZCreateFile },
 );
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

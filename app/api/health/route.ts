@@ -1,4 +1,5 @@
 // GET /api/health — liveness and database reachability, no auth
+import { methodsNotAllowed } from "@/lib/api/with-api";
 import { db } from "@/lib/db/client";
 
 export async function GET(): Promise<Response> {
@@ -10,3 +11,5 @@ export async function GET(): Promise<Response> {
     return Response.json({ status: "error", message: (error as Error).message }, { status: 503 });
   }
 }
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

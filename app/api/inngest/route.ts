@@ -2,7 +2,7 @@
 import { serve } from "inngest/next";
 import { connectInngestSender, inngest, inngestFunctions } from "@/inngest/client";
 import { AppError } from "@/lib/api/errors";
-import { respondWithError } from "@/lib/api/with-api";
+import { methodsNotAllowed, respondWithError } from "@/lib/api/with-api";
 import { engineMode } from "@/lib/engine/engine";
 
 const handlers = serve({ client: inngest, functions: inngestFunctions });
@@ -21,3 +21,5 @@ function active(method: keyof typeof handlers): Handler {
 export const GET = active("GET");
 export const POST = active("POST");
 export const PUT = active("PUT");
+
+export const { PATCH, DELETE } = methodsNotAllowed("GET", "POST", "PUT");

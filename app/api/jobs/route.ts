@@ -1,5 +1,5 @@
 // GET /api/jobs — list jobs (kind, status, input filters) · POST /api/jobs — input → probe → import → encode → export
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { ZCreateJob, ZListJobs, createJob, listJobs } from "@/lib/jobs/jobs";
 import { renderJob } from "@/lib/jobs/render";
 
@@ -15,3 +15,5 @@ export const POST = withApi(
   async (ctx) => ctx.object(await renderJob(ctx.profile, await createJob(ctx.scope, ctx.body, { createdBy: ctx.auth.keyId }), ctx.info.url.origin), { status: 201, collection: "/api/jobs" }),
   { body: ZCreateJob },
 );
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

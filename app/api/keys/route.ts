@@ -1,7 +1,7 @@
 // GET /api/keys — list this project's API keys · POST /api/keys — create one (the secret is shown once)
 import { ZListQuery } from "@/lib/api/pagination";
 import { AppError } from "@/lib/api/errors";
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { createKey, listKeys } from "@/lib/keys/keys";
 import { renderKey } from "@/lib/keys/render";
 import { ZCreateKey } from "@/lib/keys/schemas";
@@ -22,3 +22,5 @@ export const POST = withApi(
   },
   { body: ZCreateKey },
 );
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

@@ -1,5 +1,5 @@
 // GET /api/media — list media items · POST /api/media — an empty item (B) or one ingested from `url` (A)
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { createFileFromUrl } from "@/lib/files/create";
 import { createEmptyMedia, getMediaOrThrow, listMedia } from "@/lib/media-items/media";
 import { renderMedia } from "@/lib/media-items/render";
@@ -25,3 +25,5 @@ export const POST = withApi(
   },
   { body: ZCreateMedia },
 );
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

@@ -1,6 +1,6 @@
 // GET /api/projects — the organisation's projects · POST /api/projects — create one (admin keys)
 import { ZListQuery } from "@/lib/api/pagination";
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { createProject, listProjects } from "@/lib/projects/projects";
 import { renderProject } from "@/lib/projects/render";
 import { ZCreateProject } from "@/lib/projects/schemas";
@@ -17,3 +17,5 @@ export const POST = withApi(
   async (ctx) => ctx.object(renderProject(ctx.profile, await createProject(ctx.scope, ctx.body)), { status: 201, collection: "/api/projects" }),
   { body: ZCreateProject, admin: true },
 );
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

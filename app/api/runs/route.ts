@@ -1,5 +1,5 @@
 // GET /api/runs — list runs · POST /api/runs — start a task tree (siblings in parallel, `next` after the parent)
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { renderRun } from "@/lib/runs/render";
 import { ZCreateRun, ZListRuns, createRun, listRuns } from "@/lib/runs/runs";
 
@@ -18,3 +18,5 @@ export const POST = withApi(
   },
   { body: ZCreateRun },
 );
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

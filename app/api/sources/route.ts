@@ -1,5 +1,5 @@
 // GET /api/sources — A-generation view: the playable files (sources) of the project's media
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { listFiles } from "@/lib/files/files";
 import { renderFile } from "@/lib/files/render";
 import { ZListFiles } from "@/lib/files/schemas";
@@ -11,3 +11,5 @@ export const GET = withApi(
   },
   { query: ZListFiles },
 );
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

@@ -1,5 +1,5 @@
 // GET /api/tasks — list tasks · POST /api/tasks — create one (every request shape of tasks.md §1)
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { presentTask, presentTasks } from "@/lib/tasks/present";
 import { ZListTasks, ZTaskBody } from "@/lib/tasks/schemas";
 import { createTask, listTasks } from "@/lib/tasks/tasks";
@@ -19,3 +19,5 @@ export const POST = withApi(
   },
   { body: ZTaskBody },
 );
+
+export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");

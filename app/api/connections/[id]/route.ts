@@ -1,5 +1,5 @@
 // GET/PATCH/DELETE /api/connections/{id} — one connection (con_ or conn_ ids)
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { deleteConnection, getConnectionOrThrow, updateConnection } from "@/lib/connections/connections";
 import { renderConnection } from "@/lib/connections/render";
 import { ZUpdateConnection } from "@/lib/connections/schemas";
@@ -19,3 +19,5 @@ export const DELETE = withApi(async (ctx) => {
   const deleted = await deleteConnection(ctx.scope, ctx.id);
   return ctx.message(`${deleted.id} deleted`);
 });
+
+export const { POST, PUT } = methodsNotAllowed("GET", "PATCH", "DELETE");

@@ -1,5 +1,5 @@
 // GET/PATCH/DELETE /api/files/{id} — one file; DELETE removes its stored bytes too
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { deleteFile, getFileOrThrow, updateFile } from "@/lib/files/files";
 import { renderFile } from "@/lib/files/render";
 import { ZUpdateFile } from "@/lib/files/schemas";
@@ -20,3 +20,5 @@ export const PATCH = withApi(
 );
 
 export const DELETE = withApi(async (ctx) => ctx.message(`${(await deleteFile(ctx.scope, ctx.id)).id} deleted`));
+
+export const { POST, PUT } = methodsNotAllowed("GET", "PATCH", "DELETE");

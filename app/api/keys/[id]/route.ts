@@ -1,5 +1,5 @@
 // GET/PATCH/DELETE /api/keys/{id} — one API key; DELETE revokes it for good
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { getKeyOrThrow, revokeKey, updateKey } from "@/lib/keys/keys";
 import { renderKey } from "@/lib/keys/render";
 import { ZUpdateKey } from "@/lib/keys/schemas";
@@ -17,3 +17,5 @@ export const DELETE = withApi(async (ctx) => {
   const key = await revokeKey(ctx.scope, ctx.id, { callerKeyId: ctx.auth.keyId });
   return ctx.message(`${key.id} deleted`);
 });
+
+export const { POST, PUT } = methodsNotAllowed("GET", "PATCH", "DELETE");

@@ -1,5 +1,5 @@
 // GET/PATCH/DELETE /api/media/{id} — one media item with its files; DELETE removes files and bytes
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { deleteMedia, getMediaOrThrow, updateMedia } from "@/lib/media-items/media";
 import { renderMedia } from "@/lib/media-items/render";
 import { ZUpdateMedia } from "@/lib/media-items/schemas";
@@ -14,3 +14,5 @@ export const PATCH = withApi(
 );
 
 export const DELETE = withApi(async (ctx) => ctx.message(`${(await deleteMedia(ctx.scope, ctx.id)).id} deleted`));
+
+export const { POST, PUT } = methodsNotAllowed("GET", "PATCH", "DELETE");

@@ -1,5 +1,5 @@
 // GET/PATCH/DELETE /api/projects/{id} — one project of the organisation (admin keys)
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { deleteProject, getProjectOrThrow, updateProject } from "@/lib/projects/projects";
 import { renderProject } from "@/lib/projects/render";
 import { ZUpdateProject } from "@/lib/projects/schemas";
@@ -23,3 +23,5 @@ export const DELETE = withApi(
   },
   { admin: true },
 );
+
+export const { POST, PUT } = methodsNotAllowed("GET", "PATCH", "DELETE");

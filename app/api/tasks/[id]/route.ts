@@ -1,8 +1,10 @@
 // GET /api/tasks/{id} — one task with its status, progress, error and output
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { presentTask } from "@/lib/tasks/present";
 import { getTaskOrThrow } from "@/lib/tasks/tasks";
 
 export const GET = withApi(async (ctx) =>
   ctx.object(await presentTask(ctx.profile, await getTaskOrThrow(ctx.scope, ctx.id), ctx.info.url.origin), { collection: "/api/tasks" }),
 );
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

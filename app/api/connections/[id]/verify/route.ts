@@ -1,5 +1,5 @@
 // POST /api/connections/{id}/verify — list the bucket (or the endpoint's buckets) with the saved credentials
-import { withApi } from "@/lib/api/with-api";
+import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { testConnection } from "@/lib/connections/connections";
 import { ZVerifyConnection } from "@/lib/connections/schemas";
 
@@ -10,3 +10,5 @@ export const POST = withApi(
   },
   { body: ZVerifyConnection },
 );
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");
