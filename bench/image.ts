@@ -7,18 +7,15 @@ import sharp from "sharp";
 import type { TProbe } from "@/lib/media/probe-types";
 import type { TSharpPipeline } from "@/lib/media/sharp";
 import {
-  busyWarning,
   cachedInput,
   fmt,
   loadNow,
   machineNotes,
   measured,
-  median,
-  printTable,
+  printTaskBenchReport,
   runMain,
   runTaskViaApi,
   startMediaBench,
-  verdict,
   type TaskRun,
 } from "./lib";
 
@@ -114,34 +111,14 @@ async function main(): Promise<void> {
     if (output.width !== 1280 || output.type !== "image/webp") throw new Error(`unexpected output ${output.type} ${output.width}x${output.height}`);
     console.log(`outputs: mediabit: ${output.type} ${output.width}x${output.height} ${output.filesize} bytes · direct: ${directInfo}`);
 
-    const directMs = median(direct.map((r) => r.ms));
-    const transformMs = median(transform.map((r) => r.ms));
-    const taskMs = median(taskRuns.map((r) => r.ms));
-    const cpu = { direct: median(direct.map((r) => r.cpuMs)), transform: median(transform.map((r) => r.cpuMs)), task: median(taskRuns.map((r) => r.cpuMs)) };
-    const ratio = taskMs / directMs;
-    printTable(`4000×3000 JPEG → 1280-wide WebP — median of ${RUNS}`, ["path", "wall ms", "× direct", "CPU ms", "CPU × direct"], [
-      ["sharp called directly (same pipeline settings)", fmt(directMs, 0), "1.000", fmt(cpu.direct, 0), "1.000"],
-      ["transformMedia() (plan, sharp, validate output)", fmt(transformMs, 0), fmt(transformMs / directMs, 3), fmt(cpu.transform, 0), fmt(cpu.transform / cpu.direct, 3)],
-      ["Mediabit image task: POST /api/tasks → task finished", fmt(taskMs, 0), fmt(ratio, 3), fmt(cpu.task, 0), fmt(cpu.task / cpu.direct, 3)],
-    ]);
-    const runMs = median(taskRuns.map((r) => r.runMs));
-    printTable("Where the task's time goes (median)", ["phase", "ms"], [
-      ["POST /api/tasks → 201", fmt(median(taskRuns.map((r) => r.createMs)), 0)],
-      ["request → worker started the task", fmt(median(taskRuns.map((r) => r.queueMs)), 0)],
-      ...(taskRuns[0]?.statements !== undefined
-        ? [["database statements / transactions per task (POST + worker)", `${median(taskRuns.map((r) => r.statements ?? 0))} / ${median(taskRuns.map((r) => r.transactions ?? 0))}`]]
-        : []),
-      ["task running (startedAt → finishedAt)", fmt(runMs, 0)],
-      ["  of which transformMedia (measured separately)", fmt(transformMs, 0)],
-      ["  of which the rest (load rows, fsync + publish, step commits)", fmt(runMs - transformMs, 0)],
-    ]);
-    printTable("Targets", ["measure", "value", "target", "result"], [
-      ["image task / direct sharp (wall clock)", `${fmt(ratio, 3)}×`, `≤ ${TARGET_RATIO}×`, verdict(ratio <= TARGET_RATIO)],
-      ["image task / direct sharp (CPU time, for reference)", `${fmt(cpu.task / cpu.direct, 3)}×`, `≤ ${TARGET_RATIO}×`, verdict(cpu.task / cpu.direct <= TARGET_RATIO)],
-    ]);
-    const warning = busyWarning();
-    if (warning) console.log(warning);
-    console.log(`\nload avg at end: ${loadNow()}`);
+    printTaskBenchReport({
+      title: "4000×3000 JPEG → 1280-wide WebP",
+      measure: "image task / direct sharp",
+      target: TARGET_RATIO,
+      direct: { label: "sharp called directly (same pipeline settings)", ms: direct.map((r) => r.ms), cpuMs: direct.map((r) => r.cpuMs) },
+      transform: { label: "transformMedia() (plan, sharp, validate output)", ms: transform.map((r) => r.ms), cpuMs: transform.map((r) => r.cpuMs) },
+      task: { label: "Mediabit image task: POST /api/tasks → task finished", runs: taskRuns },
+    });
   } finally {
     await close();
   }

@@ -444,6 +444,51 @@ export async function runTaskViaApi(key: string, body: Record<string, unknown>, 
   }
 }
 
+/**
+ * The tables the task benchmarks print: the direct tool, transformMedia() and the task (wall and CPU, medians), where
+ * the task's time goes, and the target on task / direct.
+ */
+export function printTaskBenchReport(report: {
+  title: string;
+  /** e.g. "image task / direct sharp" */
+  measure: string;
+  target: number;
+  direct: { label: string; ms: number[]; cpuMs: number[] };
+  transform: { label: string; ms: number[]; cpuMs: number[] };
+  task: { label: string; runs: (TaskRun & { cpuMs: number })[] };
+}): void {
+  const { direct, transform, task } = report;
+  const directMs = median(direct.ms);
+  const transformMs = median(transform.ms);
+  const taskMs = median(task.runs.map((r) => r.ms));
+  const cpu = { direct: median(direct.cpuMs), transform: median(transform.cpuMs), task: median(task.runs.map((r) => r.cpuMs)) };
+  const ratio = taskMs / directMs;
+  const cpuRatio = cpu.task / cpu.direct;
+  printTable(`${report.title} — median of ${task.runs.length}`, ["path", "wall ms", "× direct", "CPU ms", "CPU × direct"], [
+    [direct.label, fmt(directMs, 0), "1.000", fmt(cpu.direct, 0), "1.000"],
+    [transform.label, fmt(transformMs, 0), fmt(transformMs / directMs, 3), fmt(cpu.transform, 0), fmt(cpu.transform / cpu.direct, 3)],
+    [task.label, fmt(taskMs, 0), fmt(ratio, 3), fmt(cpu.task, 0), fmt(cpuRatio, 3)],
+  ]);
+  const runMs = median(task.runs.map((r) => r.runMs));
+  printTable("Where the task's time goes (median)", ["phase", "ms"], [
+    ["POST /api/tasks → 201", fmt(median(task.runs.map((r) => r.createMs)), 0)],
+    ["request → worker started the task", fmt(median(task.runs.map((r) => r.queueMs)), 0)],
+    ...(task.runs[0]?.statements !== undefined
+      ? [["database statements / transactions per task (POST + worker)", `${median(task.runs.map((r) => r.statements ?? 0))} / ${median(task.runs.map((r) => r.transactions ?? 0))}`]]
+      : []),
+    ["task running (startedAt → finishedAt)", fmt(runMs, 0)],
+    ["  of which transformMedia (measured separately)", fmt(transformMs, 0)],
+    ["  of which the rest (load rows, fsync + publish, step commits)", fmt(runMs - transformMs, 0)],
+  ]);
+  printTable("Targets", ["measure", "value", "target", "result"], [
+    [`${report.measure} (wall clock)`, `${fmt(ratio, 3)}×`, `≤ ${report.target}×`, verdict(ratio <= report.target)],
+    [`${report.measure} (CPU time, for reference)`, `${fmt(cpuRatio, 3)}×`, `≤ ${report.target}×`, verdict(cpuRatio <= report.target)],
+  ]);
+  const warning = busyWarning();
+  if (warning) console.log(warning);
+  console.log(`\nload avg at end: ${loadNow()}`);
+}
+
 export type MediaBench = {
   env: BenchEnv;
   database: DatabaseChoice;

@@ -8,17 +8,14 @@ import {
   cachedInput,
   ffmpeg,
   fmt,
-  busyWarning,
   loadNow,
   machineNotes,
-  median,
-  printTable,
+  printTaskBenchReport,
   runMain,
   runTaskViaApi,
   runTool,
   startMediaBench,
   measured,
-  verdict,
   type TaskRun,
 } from "./lib";
 
@@ -115,32 +112,14 @@ async function main(): Promise<void> {
     console.log(`outputs: mediabit: ${output.codec} ${output.width}x${output.height} ${output.filesize} bytes · ${outputs}`);
     console.log(`planner's ffmpeg args: ${args.map((a) => (a.includes("/") ? `…/${path.basename(a)}` : a)).join(" ")}`);
 
-    const taskMs = median(taskRuns.map((r) => r.ms));
-    const directMs = median(directRuns);
-    const transformMs = median(transformRuns);
-    const ratio = taskMs / directMs;
-    const cpu = { direct: median(directCpu), transform: median(transformCpu), task: median(taskRuns.map((r) => r.cpuMs)) };
-    printTable(`30 s 1080p → 720p H.264 veryfast — median of ${RUNS}`, ["path", "wall ms", "× direct", "CPU ms", "CPU × direct"], [
-      ["ffmpeg run directly with the plan's args", fmt(directMs, 0), "1.000", fmt(cpu.direct, 0), "1.000"],
-      ["transformMedia() (plan, ffmpeg with guards + progress, validate output)", fmt(transformMs, 0), fmt(transformMs / directMs, 3), fmt(cpu.transform, 0), fmt(cpu.transform / cpu.direct, 3)],
-      ["Mediabit video task: POST /api/tasks → task finished", fmt(taskMs, 0), fmt(ratio, 3), fmt(cpu.task, 0), fmt(cpu.task / cpu.direct, 3)],
-    ]);
-    printTable("Where the task's time goes (median)", ["phase", "ms"], [
-      ["POST /api/tasks → 201", fmt(median(taskRuns.map((r) => r.createMs)), 0)],
-      ["request → worker started the task", fmt(median(taskRuns.map((r) => r.queueMs)), 0)],
-      ...(taskRuns[0]?.statements !== undefined
-        ? [["database statements / transactions per task (POST + worker)", `${median(taskRuns.map((r) => r.statements ?? 0))} / ${median(taskRuns.map((r) => r.transactions ?? 0))}`]]
-        : []),
-      ["task running (startedAt → finishedAt)", fmt(median(taskRuns.map((r) => r.runMs)), 0)],
-      ["  of which beyond transformMedia (rows, fsync + publish, steps)", fmt(median(taskRuns.map((r) => r.runMs)) - transformMs, 0)],
-    ]);
-    printTable("Targets", ["measure", "value", "target", "result"], [
-      ["video task / direct ffmpeg (wall clock)", `${fmt(ratio, 3)}×`, `≤ ${TARGET_RATIO}×`, verdict(ratio <= TARGET_RATIO)],
-      ["video task / direct ffmpeg (CPU time, for reference)", `${fmt(cpu.task / cpu.direct, 3)}×`, `≤ ${TARGET_RATIO}×`, verdict(cpu.task / cpu.direct <= TARGET_RATIO)],
-    ]);
-    const warning = busyWarning();
-    if (warning) console.log(warning);
-    console.log(`\nload avg at end: ${loadNow()}`);
+    printTaskBenchReport({
+      title: "30 s 1080p → 720p H.264 veryfast",
+      measure: "video task / direct ffmpeg",
+      target: TARGET_RATIO,
+      direct: { label: "ffmpeg run directly with the plan's args", ms: directRuns, cpuMs: directCpu },
+      transform: { label: "transformMedia() (plan, ffmpeg with guards + progress, validate output)", ms: transformRuns, cpuMs: transformCpu },
+      task: { label: "Mediabit video task: POST /api/tasks → task finished", runs: taskRuns },
+    });
   } finally {
     await close();
   }
