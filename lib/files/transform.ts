@@ -7,7 +7,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import type { Fence } from "@/lib/engine/types";
 import { scratchDir } from "@/lib/files/fetch-source";
 import { extensionFor, fileFactsFromProbe, publishFileRow, stageFile, type Staged } from "@/lib/files/publish";
-import { probeFile, type TProbe } from "@/lib/media/probe";
+import type { TProbe } from "@/lib/media/probe";
 import { transformMedia } from "@/lib/media/transform";
 import { objectKey, packageEntryKey } from "@/lib/storage/object-key";
 import { getStore } from "@/lib/storage/store";
@@ -58,7 +58,10 @@ export async function transformFile(request: TransformRequest, ctx: Context): Pr
     if (!main) throw new Error(`the ${request.kind} transform produced no output`);
     const isPackage = result.outputs.length > 1;
     const mainSize = (await stat(main.path)).size;
-    const probe: TProbe | null = PLAYLIST_OR_TEXT.test(main.mime) ? null : (main.probe ?? (await probeFile(main.path, { signal: ctx.signal })));
+    // Validation probed every media entry point (transformMedia); playlists and VTT files have no probe.
+    const isText = PLAYLIST_OR_TEXT.test(main.mime);
+    if (!isText && !main.probe) throw new Error(`the ${request.kind} output ${path.basename(main.path)} was not validated`);
+    const probe: TProbe | null = isText ? null : (main.probe ?? null);
     const defaultNamed = output.filename === output.id;
     const mainName = isPackage ? path.relative(outDir, main.path) : defaultNamed ? `${output.id}.${probe ? extensionFor(probe) : path.extname(main.path).slice(1)}` : output.filename;
     // A package lives in a folder of its own, so its relative segment URIs cannot collide with other files.
