@@ -49,6 +49,7 @@ async function openSource(projectId: string, source: TSource, signal: AbortSigna
       },
     );
     if (response.status < 200 || response.status > 299) {
+      // Only frees the socket; the status below is the error that matters.
       await response.body.dump().catch(() => undefined);
       const status = `${response.status} ${HTTP_REASONS[response.status] ?? ""}`.trim();
       if (response.status >= 500 || response.status === 429) throw new Error(`the source answered ${status}; will retry`);
@@ -112,6 +113,7 @@ export async function fetchToScratch(
     await rm(file, { force: true });
     throw error;
   } finally {
+    // A close failing after a failed download must not hide the download's error; after success the data is synced.
     await handle.close().catch(() => undefined);
     opened.close?.();
   }
