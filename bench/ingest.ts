@@ -137,7 +137,7 @@ async function main(): Promise<void> {
       ["Mediabit POST /api/files → 201", fmt(apiMs, 0), fmt(size / MB / (apiMs / 1000)), `${fmt(ratio, 2)}×`, fmt(median(apiRuns.map((r) => r.cpuMs)), 0)],
     ]);
     printTable("Where the API time goes (task row timestamps, median)", ["phase", "ms"], [
-      ["request → worker started the task (create task, claim, begin step)", fmt(median(apiRuns.map((r) => r.queue)), 0)],
+      ["request → worker started the task (create task, claim, start)", fmt(median(apiRuns.map((r) => r.queue)), 0)],
       ["task running (download, probe, publish, steps)", fmt(median(apiRuns.map((r) => r.work)), 0)],
       ["task finished → 201 sent (waitForTask polling, render)", fmt(median(apiRuns.map((r) => r.reply)), 0)],
     ]);

@@ -32,7 +32,7 @@ export function toInngestFunction(definition: WorkflowDefinition<Record<string, 
     async ({ event, step, attempt, runId }) => {
       const adapted: StepApi = { run: (id, fn) => step.run(id, fn) as never };
       const payload = event.data as Record<string, Json>;
-      const output = await definition.handler({
+      return definition.handler({
         payload,
         step: adapted,
         fence: plainFence,
@@ -40,11 +40,6 @@ export function toInngestFunction(definition: WorkflowDefinition<Record<string, 
         attempt: attempt + 1,
         executionId: runId,
       });
-      const { onComplete } = definition;
-      if (onComplete) {
-        await adapted.run("on-complete", () => plainFence.commit((tx) => onComplete({ payload, output: (output ?? null) as Json, tx })));
-      }
-      return output;
     },
   );
 }

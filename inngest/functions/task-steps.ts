@@ -3,8 +3,20 @@
 // does not redo it and a run can carry on with the task's siblings.
 import type { Fence, Json, StepApi } from "@/lib/engine/types";
 import { TaskFailure } from "@/lib/tasks/errors";
-import { beginTask, completeTask, exportTaskOutput, ingestTaskSource, probeTaskSource, recordTaskFailure, transformTask } from "@/lib/tasks/execute";
+import {
+  completeTask,
+  exportTaskOutput,
+  fetchesSource,
+  ingestTaskSource,
+  probeTaskSource,
+  recordTaskFailure,
+  startTask,
+  transformTask,
+  type FinishTask,
+  type StepContext,
+} from "@/lib/tasks/execute";
 import { isTransformKind } from "@/lib/tasks/kinds";
+import { isTerminal } from "@/lib/tasks/status";
 
 type Failed = { failed: { kind: string; message: string } };
 export type TaskOutcome = { status: "succeeded" | "failed" | "skipped"; output?: Record<string, Json> };
@@ -26,38 +38,40 @@ async function attempt<T extends Json>(step: StepApi, id: string, fn: () => Prom
 }
 
 /**
- * begin → ingest → probe | transform → export → complete. With `completeBy: "caller"` the last write (the task
- * succeeded, with its output) is left to the caller, which makes it with the execution's own completion.
+ * start → ingest → probe | transform → export. The task turns succeeded in the transaction that publishes its last
+ * phase's result (or, when that phase publishes nothing new, in a step of its own); a task that is already finished,
+ * as on a replay, reports how it ended.
  */
-export async function runTaskSteps(args: {
-  step: StepApi;
-  taskId: string;
-  fence: Fence;
-  signal: AbortSignal;
-  prefix?: string;
-  completeBy?: "step" | "caller";
-}): Promise<TaskOutcome> {
+export async function runTaskSteps(args: { step: StepApi; taskId: string; fence: Fence; signal: AbortSignal; prefix?: string }): Promise<TaskOutcome> {
   const { step, taskId, fence, signal } = args;
   const id = (name: string) => `${args.prefix ?? ""}${name}`;
-  const plan = await step.run(id("begin"), () => beginTask(taskId, fence));
-  if (!plan.proceed) return { status: "skipped" };
-  const ctx = { signal, fence };
+  const task = await startTask(taskId);
+  if (task.status === "succeeded") return { status: "succeeded", output: (task.output ?? {}) as Record<string, Json> };
+  if (task.status === "failed") return { status: "failed" };
+  if (isTerminal(task.status)) return { status: "skipped" };
+
+  const phases: [string, (ctx: StepContext) => Promise<Json>][] = [];
+  if (fetchesSource(task) && task.kind !== "probe") phases.push(["ingest", (ctx) => ingestTaskSource(task, ctx)]);
+  if (task.kind === "probe") phases.push(["probe", (ctx) => probeTaskSource(task, ctx)]);
+  if (isTransformKind(task.kind)) phases.push(["transform", (ctx) => transformTask(task, ctx)]);
+  if (task.destination) phases.push(["export", (ctx) => exportTaskOutput(task, ctx)]);
+
   let output: Record<string, Json> = {};
-  const phases: [boolean, string, () => Promise<Json>][] = [
-    [plan.ingest, "ingest", () => ingestTaskSource(taskId, ctx)],
-    [plan.kind === "probe", "probe", () => probeTaskSource(taskId, ctx)],
-    [isTransformKind(plan.kind), "transform", () => transformTask(taskId, ctx)],
-    [plan.export, "export", () => exportTaskOutput(taskId, ctx)],
-  ];
-  for (const [wanted, name, fn] of phases) {
-    if (!wanted) continue;
-    const result = await attempt(step, id(name), fn);
+  let finished = false;
+  for (const [index, [name, fn]] of phases.entries()) {
+    const last = index === phases.length - 1;
+    const finish: FinishTask = async (tx, result, fields) => {
+      await completeTask(tx, taskId, name === "probe" ? result : { ...output, ...result }, fields);
+      finished = true;
+    };
+    const result = await attempt(step, id(name), () => fn({ signal, fence, finish: last ? finish : undefined }));
     if (isFailed(result)) {
       await step.run(id("fail"), () => recordTaskFailure(taskId, fence, result.failed));
       return { status: "failed" };
     }
     output = name === "probe" ? (result as Record<string, Json>) : { ...output, ...(result as Record<string, Json>) };
   }
-  if (args.completeBy !== "caller") await step.run(id("complete"), () => fence.commit((tx) => completeTask(tx, taskId, output)));
+  // The last phase published nothing (a probe, an export, a replayed step): the task's completion is its own write.
+  if (!finished) await step.run(id("complete"), () => fence.commit((tx) => completeTask(tx, taskId, output)));
   return { status: "succeeded", output };
 }

@@ -31,10 +31,21 @@ export type WorkerOptions = {
   log?: (line: string) => void;
 };
 
+/** An execution created already leased to this worker (see `Worker.offer`). */
+export type HandedOver = { id: string; function: string; payload: Record<string, Json>; maxAttempts: number };
+
 export type Worker = {
   id: string;
   /** Claim now instead of at the next poll (after a local enqueue). */
   wake(): void;
+  /**
+   * The lease for a new execution, when this worker has a free slot: the execution can then be written already
+   * running (attempt 1) and handed over with `adopt` once its transaction commits, saving the claim. A hint, not a
+   * reservation: `adopt` checks again.
+   */
+  offer(): { owner: string; expiresAt: Date } | undefined;
+  /** Runs a committed execution that `offer` leased to us; with no free slot after all, puts it back in the queue. */
+  adopt(execution: HandedOver): void;
   /** Abort a running execution of this process at once (cancel fast path). */
   abortLocal(executionId: string, reason: Error): boolean;
   active(): number;
@@ -111,27 +122,16 @@ export function startWorker(options: WorkerOptions): Worker {
     if (rows.length !== steps.length) throw new LeaseLostError(execution.id, execution.attempt);
   }
 
-  /**
-   * Success, as one conditional update: nothing changes unless this worker still holds the lease. The workflow's
-   * onComplete writes commit in the same transaction.
-   */
-  async function completeExecution(execution: Claimed, definition: WorkflowDefinition<Record<string, Json>>, output: Json): Promise<void> {
+  /** Success, as one conditional update: nothing changes unless this worker still holds the lease. */
+  async function completeExecution(execution: Claimed, output: Json): Promise<void> {
     const prisma = await db();
-    const complete = async (client: Tx | typeof prisma) => {
-      const rows = await client.$queryRaw<{ id: string }[]>`
-        UPDATE executions SET status = 'completed', output = ${JSON.stringify(output)}::jsonb, last_error = NULL,
-               lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now()
-         WHERE id = ${execution.id} AND attempt = ${execution.attempt} AND lease_owner = ${id}
-           AND status = 'running' AND lease_expires_at > now()
-     RETURNING id`;
-      if (rows.length === 0) throw new LeaseLostError(execution.id, execution.attempt);
-    };
-    const { onComplete } = definition;
-    if (!onComplete) return complete(prisma);
-    await prisma.$transaction(async (tx) => {
-      await complete(tx);
-      await onComplete({ payload: execution.payload, output, tx });
-    });
+    const rows = await prisma.$queryRaw<{ id: string }[]>`
+      UPDATE executions SET status = 'completed', output = ${JSON.stringify(output)}::jsonb, last_error = NULL,
+             lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now()
+       WHERE id = ${execution.id} AND attempt = ${execution.attempt} AND lease_owner = ${id}
+         AND status = 'running' AND lease_expires_at > now()
+   RETURNING id`;
+    if (rows.length === 0) throw new LeaseLostError(execution.id, execution.attempt);
   }
 
   function fenceFor(execution: Claimed): Fence {
@@ -222,7 +222,7 @@ export function startWorker(options: WorkerOptions): Worker {
         executionId: execution.id,
       });
       await saving;
-      await completeExecution(execution, definition, (output ?? null) as Json);
+      await completeExecution(execution, (output ?? null) as Json);
     } catch (caught) {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : caught;
       if (reason instanceof LeaseLostError || caught instanceof LeaseLostError) {
@@ -331,9 +331,28 @@ export function startWorker(options: WorkerOptions): Worker {
   timer.unref();
   wake();
 
+  /** Back to the queue, as if never claimed (attempt 0), unless something else has happened to it meanwhile. */
+  async function handBack(execution: HandedOver): Promise<void> {
+    const prisma = await db();
+    await prisma.$executeRaw`
+      UPDATE executions SET status = 'queued', attempt = 0, lease_owner = NULL, lease_expires_at = NULL, started_at = NULL, updated_at = now()
+       WHERE id = ${execution.id} AND attempt = 1 AND lease_owner = ${id} AND status = 'running'`;
+  }
+
   return {
     id,
     wake,
+    offer: () => (stopped || running.size >= concurrency ? undefined : { owner: id, expiresAt: new Date(Date.now() + leaseMs) }),
+    adopt(execution) {
+      if (stopped || running.size >= concurrency) {
+        handBack(execution).then(
+          () => wake(),
+          (error: unknown) => log(`hand back ${execution.id}: ${errorText(error)} (its lease will expire)`),
+        );
+        return;
+      }
+      launch({ id: execution.id, function: execution.function, payload: execution.payload, attempt: 1, max_attempts: execution.maxAttempts, cancel_requested: false });
+    },
     abortLocal(executionId, reason) {
       const entry = running.get(executionId);
       if (!entry) return false;

@@ -34,7 +34,14 @@ export function setInngestSender(sender: Sender): void {
   globalForEngine.__mediabitSender = sender;
 }
 
-export type Enqueued = { executionId: string; workflow: string; key: string; payload: Record<string, Json> };
+export type Enqueued = {
+  executionId: string;
+  workflow: string;
+  key: string;
+  payload: Record<string, Json>;
+  /** Created already leased to this process's worker, which runs it once the transaction commits (`dispatch`). */
+  handover?: { worker: Worker; maxAttempts: number };
+};
 
 /**
  * Records an execution in the same transaction as the rows it works on, so a task can never exist
@@ -47,6 +54,11 @@ export async function enqueue(
   options: { key: string; projectId?: string; maxAttempts?: number; runAt?: Date },
 ): Promise<Enqueued> {
   const executionId = newId("exe");
+  const maxAttempts = options.maxAttempts ?? env().MEDIABIT_TASK_MAX_ATTEMPTS;
+  const inngest = engineMode() === "inngest";
+  // Work due now, with a free slot in this process: start it here without a claim round trip.
+  const worker = inngest || (options.runAt && options.runAt.getTime() > Date.now()) ? undefined : localWorker();
+  const lease = worker?.offer();
   await tx.execution.create({
     data: {
       id: executionId,
@@ -54,20 +66,22 @@ export async function enqueue(
       function: workflow,
       payload,
       key: options.key,
-      maxAttempts: options.maxAttempts ?? env().MEDIABIT_TASK_MAX_ATTEMPTS,
+      maxAttempts,
       runAt: options.runAt ?? new Date(),
       // Inngest runs it; the row stays as the record that it was sent.
-      status: engineMode() === "inngest" ? "running" : "queued",
+      status: inngest || lease ? "running" : "queued",
+      ...(lease ? { attempt: 1, leaseOwner: lease.owner, leaseExpiresAt: lease.expiresAt, startedAt: new Date() } : {}),
     },
   });
-  return { executionId, workflow, key: options.key, payload };
+  return { executionId, workflow, key: options.key, payload, ...(worker && lease ? { handover: { worker, maxAttempts } } : {}) };
 }
 
 /** After commit: wake the local worker, or hand the events to Inngest. */
 export async function dispatch(enqueued: Enqueued[]): Promise<void> {
   if (enqueued.length === 0) return;
   if (engineMode() === "embedded") {
-    localWorker()?.wake();
+    for (const item of enqueued) item.handover?.worker.adopt({ id: item.executionId, function: item.workflow, payload: item.payload, maxAttempts: item.handover.maxAttempts });
+    if (enqueued.some((item) => !item.handover)) localWorker()?.wake();
     return;
   }
   const send = globalForEngine.__mediabitSender;

@@ -33,11 +33,6 @@ export type WorkflowDefinition<P = Record<string, Json>> = {
   event: string;
   maxAttempts?: number;
   handler: (ctx: WorkflowContext<P>) => Promise<Json | void>;
-  /**
-   * Runs once with the handler's result, in the transaction that marks the execution completed (embedded engine) or as
-   * a final step (Inngest): the workflow's last write costs no step of its own.
-   */
-  onComplete?: (args: { payload: P; output: Json; tx: Tx }) => Promise<void>;
   /** Runs once when the execution has failed for good (inside the fence on the embedded engine). */
   onFailure?: (args: { payload: P; error: Error; tx: Tx }) => Promise<void>;
   /** Runs once when the execution is cancelled. */

@@ -19,7 +19,7 @@ export function taskErrorToAppError(kind: string | null, message: string | null)
 }
 
 export async function createFileFromUrl(scope: ProjectScope, input: TCreateFile, options: { createdBy?: string; signal?: AbortSignal } = {}): Promise<CreatedFile> {
-  const task = await createTask(
+  const { task } = await createTask(
     scope,
     {
       kind: "ingest",

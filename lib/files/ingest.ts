@@ -2,7 +2,7 @@
 // project store and the file row, atomically, under the engine's fence.
 import { AppError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
-import type { Fence } from "@/lib/engine/types";
+import type { Fence, Tx } from "@/lib/engine/types";
 import { fetchToScratch } from "@/lib/files/fetch-source";
 import { extensionFor, fileFactsFromProbe, publishFileRow, stageFile } from "@/lib/files/publish";
 import { probeFile, readFirstBytes, type TProbe } from "@/lib/media/probe";
@@ -10,7 +10,13 @@ import { refuseNonMedia, sniffMedia } from "@/lib/media/sniff";
 import { objectKey } from "@/lib/storage/object-key";
 import type { TSource } from "@/lib/tasks/normalize";
 
-export type IngestContext = { signal: AbortSignal; fence: Fence; onProgress?: (fraction: number) => void };
+export type IngestContext = {
+  signal: AbortSignal;
+  fence: Fence;
+  onProgress?: (fraction: number) => void;
+  /** More writes for the transaction that publishes the file (a task's completion). */
+  onPublish?: (tx: Tx) => Promise<void>;
+};
 
 export async function ingestIntoFile(fileId: string, source: TSource, ctx: IngestContext): Promise<{ fileId: string; size: number }> {
   const prisma = await db();
@@ -33,6 +39,7 @@ export async function ingestIntoFile(fileId: string, source: TSource, ctx: Inges
         if (file.original) {
           await tx.media.update({ where: { id: file.mediaId }, data: { kind: probe.kind } });
         }
+        await ctx.onPublish?.(tx);
       });
     } catch (error) {
       await staged.abort();

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
-import type { Fence } from "@/lib/engine/types";
+import type { Fence, Json, Tx } from "@/lib/engine/types";
 import { scratchDir } from "@/lib/files/fetch-source";
 import { extensionFor, fileFactsFromProbe, publishFileRow, stageFile, type Staged } from "@/lib/files/publish";
 import type { TProbe } from "@/lib/media/probe";
@@ -14,7 +14,13 @@ import { getStore } from "@/lib/storage/store";
 import { copyObjectToFile } from "@/lib/storage/streams";
 
 export type TransformRequest = { taskId: string; kind: string; options: Record<string, unknown>; inputFileId: string; outputFileId: string };
-type Context = { signal: AbortSignal; fence: Fence; onProgress?: (fraction: number) => void };
+type Context = {
+  signal: AbortSignal;
+  fence: Fence;
+  onProgress?: (fraction: number) => void;
+  /** Records the plan on the task, in the publishing transaction (by default on its own; the caller may add writes). */
+  recordPlan?: (tx: Tx, plan: Json) => Promise<void>;
+};
 
 const PLAYLIST_OR_TEXT = /^(application\/vnd\.apple\.mpegurl|application\/x-mpegurl|text\/)/i;
 
@@ -98,7 +104,9 @@ export async function transformFile(request: TransformRequest, ctx: Context): Pr
       const filename = isPackage ? path.posix.basename(mainName) : mainName;
       await publishFileRow(tx, output.id, { ...facts, packageDir }, { defaultNamed: defaultNamed || isPackage, folder: packageDir ?? output.folder, filename: isPackage ? mainName : filename });
       // The exact commands, kept on the task for debugging.
-      await tx.task.update({ where: { id: request.taskId }, data: { plan: result.plan as unknown as Prisma.InputJsonValue } });
+      const plan = result.plan as unknown as Json;
+      if (ctx.recordPlan) await ctx.recordPlan(tx, plan);
+      else await tx.task.update({ where: { id: request.taskId }, data: { plan: plan as Prisma.InputJsonValue } });
     });
   } catch (error) {
     for (const item of staged) await item.abort().catch(() => undefined);

@@ -74,9 +74,22 @@ export type AuthenticatedKey = {
   orgId: string;
   admin: boolean;
   apiVersion: string;
+  projectAlias: string;
 };
 
 const BEARER = /^Bearer[ ]+(\S+)\s*$/i;
+
+type KeyWithProject = {
+  id: string;
+  projectId: string;
+  admin: boolean;
+  status: string;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  orgId: string;
+  apiVersion: string;
+  alias: string;
+};
 
 /** Resolves `Authorization: Bearer <key>`; every way of failing says which way it failed. */
 export async function authenticateKey(authorization: string | null): Promise<AuthenticatedKey> {
@@ -88,10 +101,12 @@ export async function authenticateKey(authorization: string | null): Promise<Aut
     throw new AppError("token_invalid", "Malformed Authorization header: expected `Authorization: Bearer <API key>`.");
   }
   const prisma = await db();
-  const key = await prisma.apiKey.findUnique({
-    where: { hash: sha256Hex(match[1]) },
-    include: { project: { select: { orgId: true, apiVersion: true } } },
-  });
+  // One round trip for the key and its project: every API request starts here.
+  const [key] = await prisma.$queryRaw<KeyWithProject[]>`
+    SELECT k.id, k.project_id AS "projectId", k.admin, k.status::text AS status, k.last_used_at AS "lastUsedAt",
+           k.revoked_at AS "revokedAt", p.org_id AS "orgId", p.api_version AS "apiVersion", p.alias
+      FROM api_keys k JOIN projects p ON p.id = k.project_id
+     WHERE k.hash = ${sha256Hex(match[1])}`;
   if (!key) throw new AppError("token_invalid", "This API key is not recognised. Check that you copied the whole key.");
   if (key.status === "revoked") {
     throw new AppError("token_invalid", `This API key was revoked on ${key.revokedAt?.toISOString() ?? "an earlier date"}. Create a new key.`);
@@ -101,5 +116,5 @@ export async function authenticateKey(authorization: string | null): Promise<Aut
   if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } });
   }
-  return { keyId: key.id, projectId: key.projectId, orgId: key.project.orgId, admin: key.admin, apiVersion: key.project.apiVersion };
+  return { keyId: key.id, projectId: key.projectId, orgId: key.orgId, admin: key.admin, apiVersion: key.apiVersion, projectAlias: key.alias };
 }

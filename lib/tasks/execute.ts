@@ -15,11 +15,16 @@ import type { TDestination } from "@/lib/tasks/normalize";
 import { isTerminal } from "@/lib/tasks/status";
 import type { TTaskInput } from "@/lib/tasks/tasks";
 
-export type StepContext = { signal: AbortSignal; fence: Fence };
+/** What the task's last phase writes in the transaction that publishes its result: the task succeeded, with `output`. */
+export type FinishTask = (tx: Tx, output: Record<string, Json>, fields?: { plan?: Json }) => Promise<void>;
 
-async function loadTask(taskId: string): Promise<Task> {
-  const prisma = await db();
-  return prisma.task.findUniqueOrThrow({ where: { id: taskId } });
+/** `finish` is given to the task's last phase; one that publishes calls it inside its publishing transaction. */
+export type StepContext = { signal: AbortSignal; fence: Fence; finish?: FinishTask };
+
+/** Whether the task pulls a URL or s3:// source into storage before its work. */
+export function fetchesSource(task: Task): boolean {
+  const type = (task.input as TTaskInput).source?.type;
+  return type === "url" || type === "s3";
 }
 
 /**
@@ -39,46 +44,56 @@ function progressWriter(taskId: string, fence: Fence, from: number, to: number):
   };
 }
 
-export type TaskPlan = { kind: string; proceed: boolean; ingest: boolean; export: boolean };
-
-export async function beginTask(taskId: string, fence: Fence): Promise<TaskPlan> {
-  return fence.commit(async (tx) => {
-    const task = await tx.task.findUniqueOrThrow({ where: { id: taskId } });
-    const input = task.input as TTaskInput;
-    const fetches = input.source?.type === "url" || input.source?.type === "s3";
-    const plan = { kind: task.kind, proceed: !isTerminal(task.status), ingest: fetches && task.kind !== "probe", export: Boolean(task.destination) };
-    if (plan.proceed) {
-      await tx.task.update({ where: { id: taskId }, data: { status: "processing", progress: task.progress ?? 0, startedAt: task.startedAt ?? new Date() } });
-    }
-    return plan;
-  });
+/**
+ * Marks the task processing and returns its row. One conditional update, without the fence: it only moves a task that
+ * has not started (queued, or waiting for its parent), so a worker whose lease has lapsed cannot undo anything, and
+ * a cancelled or finished task stays as it is. Runs on every attempt (it is not a step): a retry re-reads the task, so
+ * one that was cancelled or finished meanwhile is not worked on again.
+ */
+export async function startTask(taskId: string): Promise<Task> {
+  const prisma = await db();
+  try {
+    return await prisma.task.update({
+      where: { id: taskId, status: { in: ["queued", "waiting"] } },
+      data: { status: "processing", progress: 0, startedAt: new Date() },
+    });
+  } catch (error) {
+    // P2025: no such row in a startable status (already started, finished or cancelled): read it as it is.
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025")) throw error;
+    return prisma.task.findUniqueOrThrow({ where: { id: taskId } });
+  }
 }
 
 /** Pulls the task's URL or s3:// source into its placeholder file. */
-export async function ingestTaskSource(taskId: string, ctx: StepContext): Promise<{ file_id: string }> {
+export async function ingestTaskSource(task: Task, ctx: StepContext): Promise<{ file_id: string }> {
   return failing(async () => {
-    const task = await loadTask(taskId);
+    const taskId = task.id;
     const input = task.input as TTaskInput;
     const fileId = task.kind === "ingest" ? task.outputFileId : task.inputFileId;
     if (!fileId || !input.source) throw new Error(`task ${taskId} has nothing to ingest`);
     const share = task.kind === "ingest" ? 95 : 30;
-    await ingestIntoFile(fileId, input.source, { ...ctx, onProgress: progressWriter(taskId, ctx.fence, 0, share) });
-    return { file_id: fileId };
+    const result = { file_id: fileId };
+    const { finish } = ctx;
+    await ingestIntoFile(fileId, input.source, {
+      ...ctx,
+      onProgress: progressWriter(taskId, ctx.fence, 0, share),
+      onPublish: finish && ((tx) => finish(tx, result)),
+    });
+    return result;
   });
 }
 
 /** Probes without storing: URL sources are fetched to scratch and removed again. */
-export async function probeTaskSource(taskId: string, ctx: StepContext): Promise<Json> {
+export async function probeTaskSource(task: Task, ctx: StepContext): Promise<Json> {
   return failing(async () => {
-    const task = await loadTask(taskId);
     const input = task.input as TTaskInput;
     const prisma = await db();
     if (task.inputFileId) {
       const file = await prisma.file.findUniqueOrThrow({ where: { id: task.inputFileId } });
       return { object: "file", file_id: file.id, ...(file.probe as Record<string, Json>) };
     }
-    if (!input.source) throw new Error(`task ${taskId} has no source`);
-    const scratch = await fetchToScratch(task.projectId, input.source, { signal: ctx.signal, name: taskId });
+    if (!input.source) throw new Error(`task ${task.id} has no source`);
+    const scratch = await fetchToScratch(task.projectId, input.source, { signal: ctx.signal, name: task.id });
     try {
       const head = await readFirstBytes(scratch.path);
       refuseNonMedia(head);
@@ -91,21 +106,26 @@ export async function probeTaskSource(taskId: string, ctx: StepContext): Promise
   });
 }
 
-export async function transformTask(taskId: string, ctx: StepContext): Promise<{ file_id: string }> {
+export async function transformTask(task: Task, ctx: StepContext): Promise<{ file_id: string }> {
   return failing(async () => {
-    const task = await loadTask(taskId);
-    if (!task.inputFileId || !task.outputFileId) throw new Error(`task ${taskId} has no input or output file`);
+    if (!task.inputFileId || !task.outputFileId) throw new Error(`task ${task.id} has no input or output file`);
+    const result = { file_id: task.outputFileId };
+    const { finish } = ctx;
     await transformFile(
-      { taskId, kind: task.kind, options: task.options as Record<string, unknown>, inputFileId: task.inputFileId, outputFileId: task.outputFileId },
-      { ...ctx, onProgress: progressWriter(taskId, ctx.fence, task.inputFileId ? 30 : 0, 95) },
+      { taskId: task.id, kind: task.kind, options: task.options as Record<string, unknown>, inputFileId: task.inputFileId, outputFileId: task.outputFileId },
+      {
+        ...ctx,
+        // After an ingest phase (URL and s3:// sources), which reported 0–30 %.
+        onProgress: progressWriter(task.id, ctx.fence, fetchesSource(task) ? 30 : 0, 95),
+        recordPlan: finish && ((tx, plan) => finish(tx, result, { plan })),
+      },
     );
-    return { file_id: task.outputFileId };
+    return result;
   });
 }
 
-export async function exportTaskOutput(taskId: string, ctx: StepContext): Promise<{ destination: string }> {
+export async function exportTaskOutput(task: Task, ctx: StepContext): Promise<{ destination: string }> {
   return failing(async () => {
-    const task = await loadTask(taskId);
     const destination = task.destination as TDestination | null;
     const fileId = task.kind === "export" ? task.inputFileId : task.outputFileId;
     if (!destination || !fileId) throw new TaskFailure("invalid_input", "Nothing to export: the task has no output file or no destination.");
@@ -114,10 +134,16 @@ export async function exportTaskOutput(taskId: string, ctx: StepContext): Promis
   });
 }
 
-export async function completeTask(tx: Tx, taskId: string, output: Record<string, Json>): Promise<void> {
+export async function completeTask(tx: Tx, taskId: string, output: Record<string, Json>, fields: { plan?: Json } = {}): Promise<void> {
   await tx.task.updateMany({
     where: { id: taskId, status: { notIn: ["succeeded", "failed", "cancelled"] } },
-    data: { status: "succeeded", progress: 100, finishedAt: new Date(), output: output as Prisma.InputJsonValue },
+    data: {
+      status: "succeeded",
+      progress: 100,
+      finishedAt: new Date(),
+      output: output as Prisma.InputJsonValue,
+      ...(fields.plan === undefined ? {} : { plan: fields.plan as Prisma.InputJsonValue }),
+    },
   });
 }
 

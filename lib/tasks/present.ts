@@ -1,17 +1,28 @@
-// Loads what task objects show (their input and output files) in two queries, then renders.
+// Loads what task objects show (their input and output files) in two queries, then renders; rows the caller already
+// holds (a task it has just created) are not read again.
 import type { Profile } from "@/lib/api/version";
 import { db } from "@/lib/db/client";
-import type { Task } from "@/lib/db/generated/client";
+import type { File, Task } from "@/lib/db/generated/client";
 import { renderTask } from "@/lib/tasks/render";
 
-export async function presentTasks(profile: Profile, tasks: Task[], origin: string, timeStyle: "c" | "d" = "c"): Promise<Record<string, unknown>[]> {
+export type KnownRows = { files: File[]; alias: string };
+
+export async function presentTasks(
+  profile: Profile,
+  tasks: Task[],
+  origin: string,
+  timeStyle: "c" | "d" = "c",
+  known?: KnownRows,
+): Promise<Record<string, unknown>[]> {
   if (tasks.length === 0) return [];
   const prisma = await db();
-  const ids = [...new Set(tasks.flatMap((t) => [t.inputFileId, t.outputFileId]).filter((id): id is string => Boolean(id)))];
-  const [files, project] = await Promise.all([
-    prisma.file.findMany({ where: { id: { in: ids } } }),
-    prisma.project.findUniqueOrThrow({ where: { id: tasks[0]!.projectId }, select: { alias: true } }),
+  const held = new Set(known?.files.map((f) => f.id));
+  const ids = [...new Set(tasks.flatMap((t) => [t.inputFileId, t.outputFileId]).filter((id): id is string => Boolean(id) && !held.has(id!)))];
+  const [loaded, project] = await Promise.all([
+    ids.length > 0 ? prisma.file.findMany({ where: { id: { in: ids } } }) : [],
+    known ? { alias: known.alias } : prisma.project.findUniqueOrThrow({ where: { id: tasks[0]!.projectId }, select: { alias: true } }),
   ]);
+  const files = [...(known?.files ?? []), ...loaded];
   const byId = new Map(files.map((f) => [f.id, f]));
   return tasks.map((task) =>
     renderTask(
@@ -24,7 +35,7 @@ export async function presentTasks(profile: Profile, tasks: Task[], origin: stri
   );
 }
 
-export async function presentTask(profile: Profile, task: Task, origin: string): Promise<Record<string, unknown>> {
-  const [rendered] = await presentTasks(profile, [task], origin);
+export async function presentTask(profile: Profile, task: Task, origin: string, known?: KnownRows): Promise<Record<string, unknown>> {
+  const [rendered] = await presentTasks(profile, [task], origin, "c", known);
   return rendered!;
 }

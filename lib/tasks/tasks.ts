@@ -4,7 +4,7 @@ import { paginate } from "@/lib/api/pagination";
 import type { Profile } from "@/lib/api/version";
 import { getConnectionOrThrow, resolveConnection } from "@/lib/connections/connections";
 import { db } from "@/lib/db/client";
-import { Prisma, type Task } from "@/lib/db/generated/client";
+import { Prisma, type File, type Task } from "@/lib/db/generated/client";
 import { dispatch, enqueue, requestCancel, type Enqueued } from "@/lib/engine/engine";
 import type { Tx } from "@/lib/engine/types";
 import { createPendingFile } from "@/lib/files/files";
@@ -102,8 +102,9 @@ export async function insertTask(
   scope: ProjectScope,
   prepared: Awaited<ReturnType<typeof prepareTask>>,
   links: TaskLinks = {},
-): Promise<{ task: Task; enqueued?: Enqueued }> {
+): Promise<{ task: Task; enqueued?: Enqueued; files: File[] }> {
   const taskId = newId("task");
+  const files: File[] = prepared.inputFile ? [prepared.inputFile] : [];
   const createdBy = links.createdBy ?? null;
   const fetchesUrl = prepared.source?.type === "url" || prepared.source?.type === "s3";
   let mediaId = prepared.inputFile?.mediaId ?? prepared.mediaId;
@@ -128,6 +129,7 @@ export async function insertTask(
       original: true,
       createdBy: taskId,
     });
+    files.push(ingested);
     if (prepared.kind === "ingest") outputFileId = ingested.id;
     else inputFileId = ingested.id;
   }
@@ -147,6 +149,7 @@ export async function insertTask(
         createdBy: taskId,
       });
       outputFileId = output.id;
+      files.push(output);
     }
   }
 
@@ -174,17 +177,20 @@ export async function insertTask(
     },
   });
   // Tasks inside runs and jobs are started by their parent's workflow.
-  if (links.runId || links.jobId) return { task };
+  if (links.runId || links.jobId) return { task, files };
   const enqueued = await enqueue(tx, TASK_WORKFLOW, { taskId }, { key: `task:${taskId}`, projectId: scope.projectId });
-  return { task, enqueued };
+  return { task, enqueued, files };
 }
 
-export async function createTask(scope: ProjectScope, body: Record<string, unknown>, options: { createdBy?: string } = {}): Promise<Task> {
+/** The new task, with the file rows it refers to (its input and placeholders), so the answer needs no second read. */
+export type CreatedTask = { task: Task; files: File[] };
+
+export async function createTask(scope: ProjectScope, body: Record<string, unknown>, options: { createdBy?: string } = {}): Promise<CreatedTask> {
   const prepared = await prepareTask(scope, normalizeTaskRequest(body));
   const prisma = await db();
-  const { task, enqueued } = await prisma.$transaction((tx) => insertTask(tx, scope, prepared, { createdBy: options.createdBy }));
+  const { task, enqueued, files } = await prisma.$transaction((tx) => insertTask(tx, scope, prepared, { createdBy: options.createdBy }));
   await dispatch(enqueued ? [enqueued] : []);
-  return task;
+  return { task, files };
 }
 
 export async function getTaskOrThrow(scope: ProjectScope, id: string): Promise<Task> {

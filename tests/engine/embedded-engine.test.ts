@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import type { Worker } from "@/lib/engine/embedded";
+import { dispatch, enqueue, setLocalWorker } from "@/lib/engine/engine";
 import { NonRetriableError } from "@/lib/engine/errors";
 import type { WorkflowDefinition } from "@/lib/engine/types";
 import { newId } from "@/lib/ids";
@@ -43,37 +45,6 @@ describe("embedded engine", () => {
     // since a completed execution never replays.
     const steps = await (await db()).executionStep.findMany({ where: { executionId: id }, orderBy: { createdAt: "asc" } });
     expect(steps.map((s) => [s.stepId, s.output])).toEqual([["a", 5]]);
-  });
-
-  it("runs onComplete in the completing transaction: if it fails, the execution is not completed and is retried", async () => {
-    const completions: string[] = [];
-    let failOnce = true;
-    const def: WorkflowDefinition = {
-      name: "t.oncomplete",
-      event: "t/oncomplete",
-      async handler({ step, attempt }) {
-        await step.run("work", async () => attempt);
-        return { attempt };
-      },
-      async onComplete({ output, tx }) {
-        const rows = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM executions WHERE output = ${JSON.stringify(output)}::jsonb`;
-        // Inside the transaction the execution already reads as completed.
-        completions.push(`${JSON.stringify(output)}:${rows.map((r) => r.status).join(",")}`);
-        if (failOnce) {
-          failOnce = false;
-          throw new Error("onComplete failed");
-        }
-      },
-    };
-    workers.push(startTestWorker({ definitions: [def as never] }));
-    const id = await enqueueRaw("t.oncomplete", {});
-    const done = await waitFor(async () => ((await execution(id)).status === "completed" ? execution(id) : null));
-    expect(done.attempt).toBe(2);
-    expect(done.output).toEqual({ attempt: 2 });
-    expect(completions).toEqual(['{"attempt":1}:completed', '{"attempt":2}:completed']);
-    // The first attempt's step result was kept with its retry, so the second attempt resumed after it.
-    const steps = await (await db()).executionStep.findMany({ where: { executionId: id } });
-    expect(steps.map((s) => [s.stepId, s.output])).toEqual([["work", 1]]);
   });
 
   it("retries with backoff and resumes after the last completed step", async () => {
@@ -187,5 +158,69 @@ describe("embedded engine", () => {
     await waitFor(async () => (await (await db()).execution.count({ where: { id: { in: ids }, status: "completed" } })) === ids.length, 60_000);
     expect(seen).toHaveLength(60);
     expect(new Set(seen).size).toBe(60);
+  });
+
+  describe("hand-over to this process's worker", () => {
+    afterEach(() => setLocalWorker(undefined));
+
+    /** A workflow whose runs wait at a gate; `attempts` records each run's attempt number. */
+    function gated() {
+      let open: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const attempts: number[] = [];
+      const def: WorkflowDefinition = {
+        name: "t.gated",
+        event: "t/gated",
+        async handler({ attempt }) {
+          attempts.push(attempt);
+          await gate;
+          return { attempt };
+        },
+      };
+      return { def, attempts, open: () => open() };
+    }
+
+    async function enqueueInTransaction(payload: Record<string, number>) {
+      const prisma = await db();
+      return prisma.$transaction((tx) => enqueue(tx, "t.gated", payload, { key: `test:${randomUUID()}` }));
+    }
+
+    it("starts an execution enqueued here at once, already leased, without a claim", async () => {
+      const { def, attempts, open } = gated();
+      // Polling once a minute: a run that starts within the test was handed over, not claimed.
+      const worker = startTestWorker({ definitions: [def as never], pollMs: 60_000 });
+      workers.push(worker);
+      setLocalWorker(worker);
+      const enqueued = await enqueueInTransaction({ n: 1 });
+      // Committed as running, attempt 1, leased to this worker: no other worker can claim it.
+      expect(await execution(enqueued.executionId)).toMatchObject({ status: "running", attempt: 1, leaseOwner: worker.id });
+      expect((await execution(enqueued.executionId)).leaseExpiresAt!.getTime()).toBeGreaterThan(Date.now());
+      await dispatch([enqueued]);
+      await waitFor(async () => attempts.length === 1, 5_000, "the handed-over run to start");
+      open();
+      const done = await waitFor(async () => ((await execution(enqueued.executionId)).status === "completed" ? execution(enqueued.executionId) : null), 5_000);
+      expect(done.output).toEqual({ attempt: 1 });
+    });
+
+    it("puts a handed-over execution back in the queue when the worker filled up meanwhile; it runs once a slot frees", async () => {
+      const { def, attempts, open } = gated();
+      const worker = startTestWorker({ definitions: [def as never], concurrency: 1 });
+      workers.push(worker);
+      setLocalWorker(worker);
+      // Both were offered the one free slot before either was handed over.
+      const first = await enqueueInTransaction({ n: 1 });
+      const second = await enqueueInTransaction({ n: 2 });
+      expect(await execution(second.executionId)).toMatchObject({ status: "running", leaseOwner: worker.id });
+      await dispatch([first]);
+      await dispatch([second]);
+      await waitFor(async () => (await execution(second.executionId)).status === "queued", 5_000, "the second to go back to the queue");
+      expect(await execution(second.executionId)).toMatchObject({ attempt: 0, leaseOwner: null, leaseExpiresAt: null });
+      expect(attempts).toEqual([1]);
+      open();
+      const ids = [first.executionId, second.executionId];
+      await waitFor(async () => (await (await db()).execution.count({ where: { id: { in: ids }, status: "completed" } })) === 2, 10_000);
+      // Each ran once, as its first attempt.
+      expect(attempts).toEqual([1, 1]);
+    });
   });
 });

@@ -59,7 +59,7 @@ describe.skipIf(!process.env.DATABASE_URL)("engine across processes (PostgreSQL)
     source.route("/slow.mp4", { file: fixture, contentType: "video/mp4", bytesPerSecond: Math.ceil(size / 4) });
     try {
       const p = await createTestProject("latest");
-      const task = await createTask({ projectId: p.projectId, orgId: p.orgId }, { kind: "ingest", url: source.url("/slow.mp4") });
+      const { task } = await createTask({ projectId: p.projectId, orgId: p.orgId }, { kind: "ingest", url: source.url("/slow.mp4") });
       const first = startWorkerProcess();
       await waitFor(async () => (source.sent.get("/slow.mp4") ?? 0) > size * 0.3, 30_000, "the download to start");
       first.kill("SIGKILL");

@@ -9,7 +9,7 @@ import type { Worker } from "@/lib/engine/embedded";
 import { runFfprobe } from "@/lib/media/ffmpeg";
 import { createS3Client } from "@/lib/storage/s3-client";
 import { call, createTestProject, data, type TestProject } from "@/tests/helpers/api";
-import { startTestWorker, stopTestWorker, waitForTaskDone } from "@/tests/helpers/engine";
+import { startTestWorker, stopTestWorker, waitFor, waitForTaskDone } from "@/tests/helpers/engine";
 import { mediaFixture } from "@/tests/helpers/media-fixtures";
 import { startS3Server, type S3TestServer } from "@/tests/helpers/s3-server";
 import { startSourceServer, type SourceServer } from "@/tests/helpers/source-server";
@@ -203,6 +203,29 @@ describe("ingest tasks (asynchronous)", () => {
     expect(done.output.url).toContain("/user_1234/uploads/custom-filename.mp4");
     const current = await call("GET", `/api/tasks/${done.id}`, { key: p.key, headers: { "Accept-Version": "latest" } });
     expect(current.body).toMatchObject({ status: "succeeded", error: null, created_at: expect.any(Number), finished_at: expect.any(Number) });
+  });
+
+  it("a retry after the task was published (its execution's completion lost in a crash) ends it without doing the work again", async () => {
+    const p = await createTestProject("latest");
+    const created = await call("POST", "/api/tasks", { key: p.key, body: { kind: "ingest", url: source.url("/photo.png") } });
+    const done = await waitForTaskDone(created.body.id);
+    expect(done.status).toBe("succeeded");
+    const downloads = source.sent.get("/photo.png");
+    expect(downloads).toBeGreaterThan(0);
+    // As if the process died between the commit that published the file (and finished the task) and the execution's
+    // own completion: the execution is back in the queue and a worker claims it again.
+    const prisma = await db();
+    const key = `task:${done.id}`;
+    await prisma.execution.update({ where: { key }, data: { status: "queued", leaseOwner: null, leaseExpiresAt: null, runAt: new Date() } });
+    worker.wake();
+    const again = await waitFor(async () => {
+      const row = await prisma.execution.findUniqueOrThrow({ where: { key } });
+      return row.status === "completed" && row.attempt === 2 ? row : null;
+    }, 10_000, "the retry to complete");
+    expect(again.output).toEqual({ status: "succeeded", output: { file_id: done.outputFileId } });
+    expect(source.sent.get("/photo.png")).toBe(downloads);
+    expect(await prisma.task.findUniqueOrThrow({ where: { id: done.id } })).toMatchObject({ status: "succeeded", finishedAt: done.finishedAt, output: done.output });
+    expect(await counts(p)).toEqual({ files: 1, media: 1 });
   });
 
   it("fails with a clear error for a bad source and leaves nothing behind", async () => {

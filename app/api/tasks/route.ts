@@ -14,8 +14,9 @@ export const GET = withApi(
 
 export const POST = withApi(
   async (ctx) => {
-    const task = await createTask(ctx.scope, ctx.body, { createdBy: ctx.auth.keyId });
-    return ctx.object(await presentTask(ctx.profile, task, ctx.info.url.origin), { status: 201, collection: "/api/tasks" });
+    const { task, files } = await createTask(ctx.scope, ctx.body, { createdBy: ctx.auth.keyId });
+    const known = { files, alias: ctx.auth.projectAlias };
+    return ctx.object(await presentTask(ctx.profile, task, ctx.info.url.origin, known), { status: 201, collection: "/api/tasks" });
   },
   { body: ZTaskBody },
 );
