@@ -19,10 +19,7 @@ export function extensionFor(probe: Pick<TProbe, "container">): string {
  */
 export async function stageFile(key: string, localPath: string, contentType: string, size: number): Promise<Staged> {
   const store = getStore();
-  if (store.adoptFile) {
-    const adopt = store.adoptFile.bind(store);
-    return { commit: () => adopt(key, localPath, { contentType }), abort: async () => undefined };
-  }
+  if (store.stageLocalFile) return store.stageLocalFile(key, localPath, { contentType, size });
   const pending = await store.beginUpload(key, { contentType, size });
   try {
     await pending.write(localPath);

@@ -18,6 +18,7 @@ import {
   type ByteRange,
   type GetResult,
   type ObjectInfo,
+  type StagedAdoption,
   type PendingUpload,
   type PutBody,
   type PutOptions,
@@ -237,37 +238,52 @@ class LocalStore implements Store {
     return this.objectPath(key);
   }
 
-  async adoptFile(key: string, file: string, options: BeginUploadOptions): Promise<PutResult> {
+  stageLocalFile(key: string, file: string, options: BeginUploadOptions): StagedAdoption {
     // Refuse a bad key before touching the file.
     this.objectPath(key);
-    const handle = await open(file, "r");
-    try {
-      const stats = await handle.stat();
-      if (!stats.isFile()) throw new Error(`'${file}' is not a regular file`);
-      if (options.size !== undefined && stats.size !== options.size) throw new SizeMismatchError(key, options.size, stats.size);
-      // Durable before it can become visible, as in commit(); flushed while the metadata file is written.
-      await this.publish(key, file, options.contentType, () => handle.sync());
-      return { etag: etagFor(stats), size: stats.size };
-    } catch (error) {
-      if (errorCode(error) !== "EXDEV") throw error;
-    } finally {
-      await handle.close();
-    }
-    // Another file system: copy through a pending upload, which is just as atomic, then let go of the source.
-    const result = await this.put(key, file, options);
-    await ignoreMissing(unlink(file));
-    return result;
+    // Durable before it can become visible, as in commit(): the file is flushed and its metadata written now, while
+    // the caller goes on (typically: opening the transaction the commit runs in).
+    const prepared = (async () => {
+      const handle = await open(file, "r");
+      try {
+        const stats = await handle.stat();
+        if (!stats.isFile()) throw new Error(`'${file}' is not a regular file`);
+        if (options.size !== undefined && stats.size !== options.size) throw new SizeMismatchError(key, options.size, stats.size);
+        const [metaTemp] = await Promise.all([this.writeMeta(options.contentType), handle.sync()]);
+        return { stats, metaTemp };
+      } finally {
+        await handle.close();
+      }
+    })();
+    // Awaited by commit or abort; until then a failure must not count as unhandled.
+    prepared.catch(() => undefined);
+    return {
+      commit: async () => {
+        const { stats, metaTemp } = await prepared;
+        try {
+          await this.placeInto(key, file, metaTemp);
+          return { etag: etagFor(stats), size: stats.size };
+        } catch (error) {
+          if (errorCode(error) !== "EXDEV") throw error;
+        }
+        // Another file system: copy through a pending upload, which is just as atomic, then let go of the source.
+        const result = await this.put(key, file, options);
+        await ignoreMissing(unlink(file));
+        return result;
+      },
+      abort: async () => {
+        const ready = await prepared.catch(() => null);
+        if (ready) await this.forgetMeta(ready.metaTemp);
+      },
+    };
   }
 
-  /**
-   * Metadata first, then the bytes: the rename of the data file is the moment the object appears. `flushData` (the
-   * data file's fsync, when the caller has not flushed it yet) runs while the metadata is written.
-   */
-  async publish(key: string, tempPath: string, contentType: string, flushData?: () => Promise<void>): Promise<void> {
+  /** The metadata of an object about to be published, written and flushed under `.tmp/`. */
+  private async writeMeta(contentType: string): Promise<string> {
     await mkdir(this.tmpDir, { recursive: true });
     const metaTemp = path.join(this.tmpDir, `${randomUUID()}.meta`);
     this.active.add(metaTemp);
-    const writeMeta = async () => {
+    try {
       const handle = await open(metaTemp, "wx", 0o644);
       try {
         await handle.writeFile(JSON.stringify({ contentType } satisfies Meta));
@@ -275,17 +291,33 @@ class LocalStore implements Store {
       } finally {
         await handle.close();
       }
-    };
+      return metaTemp;
+    } catch (error) {
+      await this.forgetMeta(metaTemp);
+      throw error;
+    }
+  }
+
+  private async forgetMeta(metaTemp: string): Promise<void> {
+    this.active.delete(metaTemp);
+    await ignoreMissing(unlink(metaTemp));
+  }
+
+  /** Metadata first, then the bytes: the rename of the data file is the moment the object appears. */
+  private async placeInto(key: string, dataPath: string, metaTemp: string): Promise<void> {
     try {
-      await Promise.all([writeMeta(), flushData?.()]);
       await this.renameInto(metaTemp, this.metaPath(key));
       const target = this.objectPath(key);
-      await this.renameInto(tempPath, target);
+      await this.renameInto(dataPath, target);
       await syncDirectory(path.dirname(target));
     } finally {
-      this.active.delete(metaTemp);
-      await ignoreMissing(unlink(metaTemp));
+      await this.forgetMeta(metaTemp);
     }
+  }
+
+  /** Publishes a flushed temp file under `key`. */
+  async publish(key: string, tempPath: string, contentType: string): Promise<void> {
+    await this.placeInto(key, tempPath, await this.writeMeta(contentType));
   }
 
   /** A concurrent delete may prune the folder between mkdir and rename: recreate it and try again. */

@@ -75,10 +75,13 @@ export type Store = {
   localPath?(key: string): string;
   /**
    * Local disk only: publishes a finished local file under `key` by moving it (a rename on the same disk, a streamed
-   * copy across disks); the file is gone from `file` afterwards. Atomic like commit().
+   * copy across disks); the file is gone from `file` after `commit`, which is atomic like a pending upload's. The file
+   * is flushed from the moment this is called, so the flush overlaps whatever the caller does before committing.
    */
-  adoptFile?(key: string, file: string, options: BeginUploadOptions): Promise<PutResult>;
+  stageLocalFile?(key: string, file: string, options: BeginUploadOptions): StagedAdoption;
 };
+
+export type StagedAdoption = { commit(): Promise<PutResult>; abort(): Promise<void> };
 
 /** What tasks need from a user's bucket: read an input, write an output. */
 export type ConnectionStore = Pick<Store, "get" | "head" | "put"> & { readonly bucket: string; close(): void };

@@ -409,8 +409,8 @@ describe("local store extras", () => {
       const fresh = createLocalStore({ root: path.join(root, "fresh") });
       const first = path.join(scratch, "first.mp4");
       await writeFile(first, "x");
-      expect((await fresh.adoptFile!(newKey("first.mp4"), first, { contentType: "video/mp4" })).size).toBe(1);
-      const result = await store.adoptFile!(key, file, { contentType: "video/mp4", size: 15 });
+      expect((await fresh.stageLocalFile!(newKey("first.mp4"), first, { contentType: "video/mp4" }).commit()).size).toBe(1);
+      const result = await store.stageLocalFile!(key, file, { contentType: "video/mp4", size: 15 }).commit();
       expect(result.size).toBe(15);
       expect(existsSync(file)).toBe(false);
       expect(await store.head(key)).toMatchObject({ size: 15, contentType: "video/mp4", etag: result.etag });
@@ -418,8 +418,17 @@ describe("local store extras", () => {
       const wrong = path.join(scratch, "wrong.mp4");
       await writeFile(wrong, "short");
       const wrongKey = newKey("wrong.mp4");
-      await expect(store.adoptFile!(wrongKey, wrong, { contentType: "video/mp4", size: 6 })).rejects.toBeInstanceOf(SizeMismatchError);
+      await expect(store.stageLocalFile!(wrongKey, wrong, { contentType: "video/mp4", size: 6 }).commit()).rejects.toBeInstanceOf(SizeMismatchError);
       expect(await store.head(wrongKey)).toBeNull();
+
+      // Staged, then given up (the transaction it was for failed): nothing appears, the file stays, no metadata is left.
+      const kept = path.join(scratch, "kept.mp4");
+      await writeFile(kept, "not published");
+      const keptKey = newKey("kept.mp4");
+      await store.stageLocalFile!(keptKey, kept, { contentType: "video/mp4" }).abort();
+      expect(await store.head(keptKey)).toBeNull();
+      expect(existsSync(kept)).toBe(true);
+      expect((await readdir(path.join(root, ".tmp"))).filter((name) => name.endsWith(".meta"))).toEqual([]);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
@@ -433,7 +442,7 @@ describe("local store extras", () => {
       const data = await generatedBuffer(2 * MB, "cross-device");
       await writeFile(file, data);
       const key = newKey("out.bin");
-      await store.adoptFile!(key, file, { contentType: "application/octet-stream" });
+      await store.stageLocalFile!(key, file, { contentType: "application/octet-stream" }).commit();
       expect(existsSync(file)).toBe(false);
       expect(sha256Of(await readAll((await store.get(key)).body))).toBe(sha256Of(data));
       expect(await readdir(path.join(root, ".tmp"))).toEqual([]);
@@ -446,7 +455,7 @@ describe("local store extras", () => {
     const client = createS3Client({ endpoint: s3.endpoint, region: "us-east-1", accessKeyId: "S3RVER", secretAccessKey: "S3RVER", forcePathStyle: true });
     const remote = createS3Store({ client, bucket: BUCKET });
     expect(remote.localPath).toBeUndefined();
-    expect(remote.adoptFile).toBeUndefined();
+    expect(remote.stageLocalFile).toBeUndefined();
     remote.close();
   });
 });
