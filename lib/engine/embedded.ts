@@ -6,6 +6,7 @@ import os from "node:os";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/db/generated/client";
 import { CancelledError, LeaseLostError, NonRetriableError, isAbortLike } from "@/lib/engine/errors";
+import { announceSettled } from "@/lib/engine/settled";
 import type { Fence, Json, StepApi, Tx, WorkflowDefinition } from "@/lib/engine/types";
 import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
@@ -14,6 +15,7 @@ type SavedStep = { stepId: string; output: Json };
 
 type Claimed = {
   id: string;
+  key: string;
   function: string;
   payload: Record<string, Json>;
   attempt: number;
@@ -32,7 +34,7 @@ export type WorkerOptions = {
 };
 
 /** An execution created already leased to this worker (see `Worker.offer`). */
-export type HandedOver = { id: string; function: string; payload: Record<string, Json>; maxAttempts: number };
+export type HandedOver = { id: string; key: string; function: string; payload: Record<string, Json>; maxAttempts: number };
 
 export type Worker = {
   id: string;
@@ -89,7 +91,7 @@ export function startWorker(options: WorkerOptions): Worker {
                LIMIT ${limit}
                FOR UPDATE SKIP LOCKED) AS c
        WHERE e.id = c.id
-   RETURNING e.id, e.function, e.payload, e.attempt, e.max_attempts, e.cancel_requested`;
+   RETURNING e.id, e.key, e.function, e.payload, e.attempt, e.max_attempts, e.cancel_requested`;
   }
 
   /** Locks our execution row and proves we still hold it; throws LeaseLostError otherwise. */
@@ -291,6 +293,8 @@ export function startWorker(options: WorkerOptions): Worker {
       .finally(() => {
         clearInterval(beat);
         running.delete(execution.id);
+        // Its writes have committed (or it was handed on): a waiter in this process need not wait for its next poll.
+        announceSettled(execution.key);
         if (!stopped) wake();
       });
     running.set(execution.id, { controller, done });
@@ -351,7 +355,8 @@ export function startWorker(options: WorkerOptions): Worker {
         );
         return;
       }
-      launch({ id: execution.id, function: execution.function, payload: execution.payload, attempt: 1, max_attempts: execution.maxAttempts, cancel_requested: false });
+      const { id: executionId, key, payload, maxAttempts } = execution;
+      launch({ id: executionId, key, function: execution.function, payload, attempt: 1, max_attempts: maxAttempts, cancel_requested: false });
     },
     abortLocal(executionId, reason) {
       const entry = running.get(executionId);

@@ -80,7 +80,9 @@ export async function enqueue(
 export async function dispatch(enqueued: Enqueued[]): Promise<void> {
   if (enqueued.length === 0) return;
   if (engineMode() === "embedded") {
-    for (const item of enqueued) item.handover?.worker.adopt({ id: item.executionId, function: item.workflow, payload: item.payload, maxAttempts: item.handover.maxAttempts });
+    for (const item of enqueued) {
+      item.handover?.worker.adopt({ id: item.executionId, key: item.key, function: item.workflow, payload: item.payload, maxAttempts: item.handover.maxAttempts });
+    }
     if (enqueued.some((item) => !item.handover)) localWorker()?.wake();
     return;
   }

@@ -19,6 +19,11 @@ import { assertOptionsEncodable, parseMediaOptions } from "@/lib/media/kinds";
 
 export const TASK_WORKFLOW = "task.run";
 
+/** The key of a standalone task's execution (unique, so a task has at most one). */
+export function taskExecutionKey(taskId: string): string {
+  return `task:${taskId}`;
+}
+
 // What a transform's output will be, so its placeholder already has the `kind` the 1.0.0 SDKs require.
 const OUTPUT_KIND: Record<string, string> = { video: "video", adaptive_video: "video", audio: "audio", image: "image", animation: "image", thumbnails: "thumbnails" };
 
@@ -178,7 +183,7 @@ export async function insertTask(
   });
   // Tasks inside runs and jobs are started by their parent's workflow.
   if (links.runId || links.jobId) return { task, files };
-  const enqueued = await enqueue(tx, TASK_WORKFLOW, { taskId }, { key: `task:${taskId}`, projectId: scope.projectId });
+  const enqueued = await enqueue(tx, TASK_WORKFLOW, { taskId }, { key: taskExecutionKey(taskId), projectId: scope.projectId });
   return { task, enqueued, files };
 }
 
@@ -225,6 +230,6 @@ export async function cancelTask(scope: ProjectScope, id: string): Promise<Task>
   if (isTerminal(task.status)) throw new AppError("conflict", `Task ${task.id} already ${task.status}; there is nothing to cancel.`);
   const prisma = await db();
   const updated = await prisma.task.update({ where: { id: task.id }, data: { status: "cancelled", finishedAt: new Date(), error: "Cancelled by request." } });
-  await requestCancel(`task:${task.id}`);
+  await requestCancel(taskExecutionKey(task.id));
   return updated;
 }

@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import type { Worker } from "@/lib/engine/embedded";
 import { dispatch, enqueue, setLocalWorker } from "@/lib/engine/engine";
 import { NonRetriableError } from "@/lib/engine/errors";
+import { announceSettled, settledOrTimeout } from "@/lib/engine/settled";
 import type { WorkflowDefinition } from "@/lib/engine/types";
 import { newId } from "@/lib/ids";
 import { startTestWorker, waitFor } from "@/tests/helpers/engine";
@@ -197,9 +198,11 @@ describe("embedded engine", () => {
       expect((await execution(enqueued.executionId)).leaseExpiresAt!.getTime()).toBeGreaterThan(Date.now());
       await dispatch([enqueued]);
       await waitFor(async () => attempts.length === 1, 5_000, "the handed-over run to start");
+      // A waiter in this process hears the moment the run ends (a minute-long fallback would time the test out).
+      const heard = settledOrTimeout(enqueued.key, 60_000);
       open();
-      const done = await waitFor(async () => ((await execution(enqueued.executionId)).status === "completed" ? execution(enqueued.executionId) : null), 5_000);
-      expect(done.output).toEqual({ attempt: 1 });
+      await heard;
+      expect(await execution(enqueued.executionId)).toMatchObject({ status: "completed", output: { attempt: 1 } });
     });
 
     it("puts a handed-over execution back in the queue when the worker filled up meanwhile; it runs once a slot frees", async () => {
@@ -222,5 +225,17 @@ describe("embedded engine", () => {
       // Each ran once, as its first attempt.
       expect(attempts).toEqual([1, 1]);
     });
+  });
+
+  it("wakes in-process waiters when an execution settles, and lets a waiter go at its timeout otherwise", async () => {
+    const key = `test:${randomUUID()}`;
+    const both = Promise.all([settledOrTimeout(key, 60_000), settledOrTimeout(key, 60_000)]);
+    announceSettled(key);
+    await both;
+    const started = Date.now();
+    await settledOrTimeout(`test:${randomUUID()}`, 20);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(15);
+    // A late announcement, or one nobody waits for, is a no-op.
+    announceSettled(key);
   });
 });
