@@ -6,7 +6,6 @@ import { TaskFailure } from "@/lib/tasks/errors";
 import {
   completeTask,
   exportTaskOutput,
-  fetchesSource,
   ingestTaskSource,
   probeTaskSource,
   recordTaskFailure,
@@ -16,6 +15,7 @@ import {
   type StepContext,
 } from "@/lib/tasks/execute";
 import { isTransformKind } from "@/lib/tasks/kinds";
+import { fetchesSource, type TTaskInput } from "@/lib/tasks/tasks";
 import { isTerminal } from "@/lib/tasks/status";
 
 type Failed = { failed: { kind: string; message: string } };
@@ -51,7 +51,7 @@ export async function runTaskSteps(args: { step: StepApi; taskId: string; fence:
   if (isTerminal(task.status)) return { status: "skipped" };
 
   const phases: [string, (ctx: StepContext) => Promise<Json>][] = [];
-  if (fetchesSource(task) && task.kind !== "probe") phases.push(["ingest", (ctx) => ingestTaskSource(task, ctx)]);
+  if (fetchesSource((task.input as TTaskInput).source) && task.kind !== "probe") phases.push(["ingest", (ctx) => ingestTaskSource(task, ctx)]);
   if (task.kind === "probe") phases.push(["probe", (ctx) => probeTaskSource(task, ctx)]);
   if (isTransformKind(task.kind)) phases.push(["transform", (ctx) => transformTask(task, ctx)]);
   if (task.destination) phases.push(["export", (ctx) => exportTaskOutput(task, ctx)]);

@@ -13,19 +13,13 @@ import { refuseNonMedia, sniffMedia } from "@/lib/media/sniff";
 import { TaskFailure, failing } from "@/lib/tasks/errors";
 import type { TDestination } from "@/lib/tasks/normalize";
 import { isTerminal } from "@/lib/tasks/status";
-import type { TTaskInput } from "@/lib/tasks/tasks";
+import { fetchesSource, type TTaskInput } from "@/lib/tasks/tasks";
 
 /** What the task's last phase writes in the transaction that publishes its result: the task succeeded, with `output`. */
 export type FinishTask = (tx: Tx, output: Record<string, Json>, fields?: { plan?: Json }) => Promise<void>;
 
 /** `finish` is given to the task's last phase; one that publishes calls it inside its publishing transaction. */
 export type StepContext = { signal: AbortSignal; fence: Fence; finish?: FinishTask };
-
-/** Whether the task pulls a URL or s3:// source into storage before its work. */
-export function fetchesSource(task: Task): boolean {
-  const type = (task.input as TTaskInput).source?.type;
-  return type === "url" || type === "s3";
-}
 
 /**
  * Progress is written when the whole percentage moves, at most every 2 s (the first time 2 s after the step starts,
@@ -67,16 +61,15 @@ export async function startTask(taskId: string): Promise<Task> {
 /** Pulls the task's URL or s3:// source into its placeholder file. */
 export async function ingestTaskSource(task: Task, ctx: StepContext): Promise<{ file_id: string }> {
   return failing(async () => {
-    const taskId = task.id;
     const input = task.input as TTaskInput;
     const fileId = task.kind === "ingest" ? task.outputFileId : task.inputFileId;
-    if (!fileId || !input.source) throw new Error(`task ${taskId} has nothing to ingest`);
+    if (!fileId || !input.source) throw new Error(`task ${task.id} has nothing to ingest`);
     const share = task.kind === "ingest" ? 95 : 30;
     const result = { file_id: fileId };
     const { finish } = ctx;
     await ingestIntoFile(fileId, input.source, {
       ...ctx,
-      onProgress: progressWriter(taskId, ctx.fence, 0, share),
+      onProgress: progressWriter(task.id, ctx.fence, 0, share),
       onPublish: finish && ((tx) => finish(tx, result)),
     });
     return result;
@@ -116,7 +109,7 @@ export async function transformTask(task: Task, ctx: StepContext): Promise<{ fil
       {
         ...ctx,
         // After an ingest phase (URL and s3:// sources), which reported 0–30 %.
-        onProgress: progressWriter(task.id, ctx.fence, fetchesSource(task) ? 30 : 0, 95),
+        onProgress: progressWriter(task.id, ctx.fence, fetchesSource((task.input as TTaskInput).source) ? 30 : 0, 95),
         recordPlan: finish && ((tx, plan) => finish(tx, result, { plan })),
       },
     );

@@ -40,6 +40,11 @@ function guessKindFromName(name: string): string | null {
 
 export type TTaskInput = { source?: TSource; requested_kind: string };
 
+/** Whether a task with this source pulls a URL or s3:// object into storage before its work. */
+export function fetchesSource(source: TSource | undefined): boolean {
+  return source?.type === "url" || source?.type === "s3";
+}
+
 export type TaskLinks = { runId?: string; jobId?: string; parentId?: string; position?: number; createdBy?: string | null };
 
 async function resolveSourceConnections(scope: ProjectScope, source: TSource | undefined): Promise<TSource | undefined> {
@@ -111,12 +116,11 @@ export async function insertTask(
   const taskId = newId("task");
   const files: File[] = prepared.inputFile ? [prepared.inputFile] : [];
   const createdBy = links.createdBy ?? null;
-  const fetchesUrl = prepared.source?.type === "url" || prepared.source?.type === "s3";
   let mediaId = prepared.inputFile?.mediaId ?? prepared.mediaId;
   let inputFileId = prepared.inputFile?.id;
   let outputFileId: string | undefined;
 
-  if (fetchesUrl && prepared.kind !== "probe") {
+  if (fetchesSource(prepared.source) && prepared.kind !== "probe") {
     if (!mediaId) {
       mediaId = newId("med");
       await tx.media.create({ data: { id: mediaId, projectId: scope.projectId, createdBy: taskId, metadata: prepared.kind === "ingest" ? (prepared.metadata as Prisma.InputJsonValue) : {} } });

@@ -181,6 +181,14 @@ describe("embedded engine", () => {
       return { def, attempts, open: () => open() };
     }
 
+    /** The gated workflow's worker, registered as this process's own (the one `enqueue` offers work to). */
+    function startLocalWorker(def: WorkflowDefinition, options: { pollMs?: number; concurrency?: number }): Worker {
+      const worker = startTestWorker({ definitions: [def as never], ...options });
+      workers.push(worker);
+      setLocalWorker(worker);
+      return worker;
+    }
+
     async function enqueueInTransaction(payload: Record<string, number>) {
       const prisma = await db();
       return prisma.$transaction((tx) => enqueue(tx, "t.gated", payload, { key: `test:${randomUUID()}` }));
@@ -189,9 +197,7 @@ describe("embedded engine", () => {
     it("starts an execution enqueued here at once, already leased, without a claim", async () => {
       const { def, attempts, open } = gated();
       // Polling once a minute: a run that starts within the test was handed over, not claimed.
-      const worker = startTestWorker({ definitions: [def as never], pollMs: 60_000 });
-      workers.push(worker);
-      setLocalWorker(worker);
+      const worker = startLocalWorker(def, { pollMs: 60_000 });
       const enqueued = await enqueueInTransaction({ n: 1 });
       // Committed as running, attempt 1, leased to this worker: no other worker can claim it.
       expect(await execution(enqueued.executionId)).toMatchObject({ status: "running", attempt: 1, leaseOwner: worker.id });
@@ -207,9 +213,7 @@ describe("embedded engine", () => {
 
     it("puts a handed-over execution back in the queue when the worker filled up meanwhile; it runs once a slot frees", async () => {
       const { def, attempts, open } = gated();
-      const worker = startTestWorker({ definitions: [def as never], concurrency: 1 });
-      workers.push(worker);
-      setLocalWorker(worker);
+      const worker = startLocalWorker(def, { concurrency: 1 });
       // Both were offered the one free slot before either was handed over.
       const first = await enqueueInTransaction({ n: 1 });
       const second = await enqueueInTransaction({ n: 2 });
