@@ -34,6 +34,11 @@ export function setInngestSender(sender: Sender): void {
   globalForEngine.__mediabitSender = sender;
 }
 
+/** Whether work enqueued now would start at once in this process (a hint, as `Worker.offer` is). */
+export function canHandOver(): boolean {
+  return engineMode() === "embedded" && localWorker()?.offer() !== undefined;
+}
+
 export type Enqueued = {
   executionId: string;
   workflow: string;

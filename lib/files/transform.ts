@@ -1,14 +1,16 @@
 // A transform task's work: the stored input → ffmpeg/sharp in a scratch folder → outputs probed
 // and published into the task's output file (one object, or a package such as HLS).
-import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/db/generated/client";
+import type { File, Prisma } from "@/lib/db/generated/client";
+import { canHandOver } from "@/lib/engine/engine";
 import type { Fence, Json, Tx } from "@/lib/engine/types";
+import { randomToken } from "@/lib/ids";
 import { scratchDir } from "@/lib/files/fetch-source";
 import { extensionFor, fileFactsFromProbe, publishFileRow, stageFile, type Staged } from "@/lib/files/publish";
 import type { TProbe } from "@/lib/media/probe";
-import { transformMedia } from "@/lib/media/transform";
+import { transformMedia, type TTransformResult } from "@/lib/media/transform";
 import { objectKey, packageEntryKey } from "@/lib/storage/object-key";
 import { getStore } from "@/lib/storage/store";
 import { copyObjectToFile } from "@/lib/storage/streams";
@@ -24,41 +26,135 @@ type Context = {
 
 const PLAYLIST_OR_TEXT = /^(application\/vnd\.apple\.mpegurl|application\/x-mpegurl|text\/)/i;
 
-/** The input as a local path: the local store's own file, or a scratch copy of the S3 object. */
-async function localInput(key: string, workDir: string): Promise<string> {
+/** The input as a local path: the local store's own file, or a scratch copy of the S3 object at `copyPath`. */
+async function localInput(key: string, copyPath: string): Promise<string> {
   const store = getStore();
   const local = store.localPath?.(key);
   if (local) return local;
-  const target = path.join(workDir, `input${path.extname(key)}`);
-  await copyObjectToFile(store, key, target);
-  return target;
+  await mkdir(path.dirname(copyPath), { recursive: true });
+  await copyObjectToFile(store, key, copyPath);
+  return copyPath;
 }
 
-/** Runs the transform and publishes its output together with the plan it ran; a retry after publishing does nothing. */
+type TransformWork = Pick<TransformRequest, "taskId" | "kind" | "options">;
+type ReadyInput = Pick<File, "id" | "storageKey" | "probe">;
+
+/** A transform running in its own scratch folder; nothing it writes is published by it. */
+type TransformRun = {
+  done: Promise<{ outDir: string; result: TTransformResult }>;
+  abort(reason: unknown): void;
+  /** Set by whoever waits for it (a head start has no listener until its worker takes it over). */
+  onProgress?: (fraction: number) => void;
+  /** Stops it if it still runs and removes its scratch folder. */
+  dispose(): Promise<void>;
+};
+
+function startTransformRun(work: TransformWork, input: ReadyInput): TransformRun {
+  const controller = new AbortController();
+  // The outputs go to a folder of the task's own (transformMedia makes it); an S3 input is copied beside it.
+  const outDir = path.join(scratchDir(), `${work.taskId}-${randomToken(8)}`);
+  const inputCopy = `${outDir}-input${path.extname(input.storageKey ?? "")}`;
+  const store = getStore();
+  const run: TransformRun = {
+    done: (async () => {
+      const inputPath = await localInput(input.storageKey ?? "", inputCopy);
+      const result = await transformMedia({
+        kind: work.kind as Parameters<typeof transformMedia>[0]["kind"],
+        inputPath,
+        probe: input.probe as unknown as TProbe,
+        options: work.options,
+        outDir,
+        signal: controller.signal,
+        onProgress: (fraction) => run.onProgress?.(fraction),
+        flushOutputs: store.stageLocalFile !== undefined,
+      });
+      return { outDir, result };
+    })(),
+    abort: (reason) => controller.abort(reason),
+    async dispose() {
+      controller.abort(new Error("transform discarded"));
+      await run.done.catch(() => undefined);
+      await Promise.all([rm(outDir, { recursive: true, force: true }), rm(inputCopy, { force: true })]);
+    },
+  };
+  // Awaited by the caller or by dispose; until then a failure must not count as unhandled.
+  run.done.catch(() => undefined);
+  return run;
+}
+
+// Head starts: a transform of a stored file begun while POST /api/tasks is still writing the task's rows, when this
+// process's worker is free to run the task at once. The worker's execution takes it over instead of starting its own,
+// and publishes under its lease as usual; the head start itself only writes into its scratch folder. At most one is
+// outstanding per process, begun only while the worker has a free slot; one nobody takes is discarded.
+type HeadStart = { inputFileId: string; run: TransformRun; timer: NodeJS.Timeout };
+// On globalThis: Next.js may load this module once per bundle (route handlers, instrumentation's worker).
+const registry = globalThis as unknown as { __mediabitHeadStarts?: Map<string, HeadStart>; __mediabitHeadStartCounts?: HeadStartCounts };
+const headStarts = (registry.__mediabitHeadStarts ??= new Map<string, HeadStart>());
+type HeadStartCounts = { started: number; taken: number; discarded: number };
+const counts = (registry.__mediabitHeadStartCounts ??= { started: 0, taken: 0, discarded: 0 });
+
+/** How many head starts this process has begun, handed to its worker and thrown away (for diagnostics and tests). */
+export function headStartCounts(): HeadStartCounts {
+  return { ...counts };
+}
+
+/**
+ * Begins the task's transform now if this process's worker would run the task at once and no other head start is
+ * outstanding; returns whether it did. The caller discards it if the task's rows do not commit or the execution is
+ * not handed over; one still untaken after `unclaimedMs` is discarded anyway.
+ */
+export function headStartTransform(work: TransformWork, input: ReadyInput, options: { unclaimedMs?: number } = {}): boolean {
+  if (headStarts.size > 0 || !canHandOver() || !input.storageKey || !input.probe) return false;
+  const timer = setTimeout(() => discardHeadStart(work.taskId), options.unclaimedMs ?? 30_000);
+  timer.unref();
+  headStarts.set(work.taskId, { inputFileId: input.id, run: startTransformRun(work, input), timer });
+  counts.started++;
+  return true;
+}
+
+export function discardHeadStart(taskId: string): void {
+  const headStart = headStarts.get(taskId);
+  if (!headStart) return;
+  headStarts.delete(taskId);
+  clearTimeout(headStart.timer);
+  counts.discarded++;
+  void headStart.run.dispose();
+}
+
+function takeHeadStart(taskId: string, inputFileId: string): TransformRun | undefined {
+  const headStart = headStarts.get(taskId);
+  if (!headStart) return undefined;
+  headStarts.delete(taskId);
+  clearTimeout(headStart.timer);
+  if (headStart.inputFileId !== inputFileId) {
+    counts.discarded++;
+    void headStart.run.dispose();
+    return undefined;
+  }
+  counts.taken++;
+  return headStart.run;
+}
+
+/** Runs the transform (or takes over its head start) and publishes its output together with the plan it ran; a retry after publishing does nothing. */
 export async function transformFile(request: TransformRequest, ctx: Context): Promise<void> {
   const prisma = await db();
   const [input, output] = await Promise.all([
     prisma.file.findUniqueOrThrow({ where: { id: request.inputFileId } }),
     prisma.file.findUniqueOrThrow({ where: { id: request.outputFileId } }),
   ]);
-  if (output.status === "ready") return;
+  if (output.status === "ready") {
+    discardHeadStart(request.taskId);
+    return;
+  }
   if (input.status !== "ready" || !input.storageKey || !input.probe) throw new Error(`input file ${input.id} is not ready`);
-  await mkdir(scratchDir(), { recursive: true });
-  const workDir = await mkdtemp(path.join(scratchDir(), `${request.taskId}-`));
+  const run = takeHeadStart(request.taskId, input.id) ?? startTransformRun(request, input);
+  run.onProgress = ctx.onProgress;
+  const stop = () => run.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) stop();
+  ctx.signal.addEventListener("abort", stop, { once: true });
   const staged: Staged[] = [];
   try {
-    const outDir = path.join(workDir, "out");
-    await mkdir(outDir);
-    const inputPath = await localInput(input.storageKey, workDir);
-    const result = await transformMedia({
-      kind: request.kind as Parameters<typeof transformMedia>[0]["kind"],
-      inputPath,
-      probe: input.probe as unknown as TProbe,
-      options: request.options,
-      outDir,
-      signal: ctx.signal,
-      onProgress: ctx.onProgress,
-    });
+    const { outDir, result } = await run.done;
     // A thumbnails track is its VTT; the sprite it points into is part of the package.
     const main = result.outputs.find((o) => o.role === "main") ?? result.outputs.find((o) => o.role === "vtt") ?? result.outputs[0];
     if (!main) throw new Error(`the ${request.kind} transform produced no output`);
@@ -112,6 +208,7 @@ export async function transformFile(request: TransformRequest, ctx: Context): Pr
     for (const item of staged) await item.abort().catch(() => undefined);
     throw error;
   } finally {
-    await rm(workDir, { recursive: true, force: true });
+    ctx.signal.removeEventListener("abort", stop);
+    await run.dispose();
   }
 }

@@ -1,7 +1,9 @@
 // transformMedia: plan a kind's work, run it (ffmpeg, sharp, heif-convert), and check what it wrote.
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdirSync } from "node:fs";
+import { mkdir, open, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "@/lib/api/errors";
+import { randomToken } from "@/lib/ids";
 import { listFfmpegEncoders, runFfmpeg } from "./ffmpeg";
 import { convertHeicToJpeg, readHeifInfo } from "./heif";
 import { planMedia, type TTransformKind } from "./kinds";
@@ -24,6 +26,8 @@ export type TTransformInput = {
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
   limits?: TMediaLimits;
+  /** Flush the outputs to disk while they are validated: for a caller that publishes them by renaming them. */
+  flushOutputs?: boolean;
 };
 
 /** `probe` is set on the outputs validation probed in full (always the main one, unless it is a playlist or VTT). */
@@ -38,8 +42,15 @@ export async function transformMedia(input: TTransformInput): Promise<TTransform
   if (!path.isAbsolute(input.outDir) || !path.isAbsolute(inputPath)) throw new Error("transformMedia needs absolute paths");
   const outDir = path.resolve(input.outDir);
   if (signal?.aborted) throw abortReason(signal);
-  await mkdir(outDir, { recursive: true });
-  const workDir = await mkdtemp(path.join(outDir, ".work-"));
+  // Synchronous on purpose: one small folder, where an async call's completion can wait behind a burst of database work
+  // on this thread (embedded PGlite runs here) before the encoder gets going.
+  mkdirSync(outDir, { recursive: true });
+  // Intermediate files (HEIC primaries, video frames) live in a folder beside the outputs, made when a step that writes
+  // them comes up: a sharp-only plan needs none.
+  const workDir = path.join(outDir, `.work-${randomToken(8)}`);
+  let makingWorkDir: Promise<unknown> | undefined;
+  let removingWorkDir: Promise<void> | undefined;
+  const removeWorkDir = () => (removingWorkDir ??= makingWorkDir ? rm(workDir, { recursive: true, force: true }) : Promise.resolve());
   try {
     const plan = planMedia(kind, { probe, options, inputPath, outDir, workDir, limits: input.limits ?? mediaLimits() });
     assertWritesInside(plan, outDir);
@@ -50,18 +61,32 @@ export async function transformMedia(input: TTransformInput): Promise<TTransform
     for (const step of plan.steps) {
       const weight = STEP_WEIGHT[step.tool];
       const report = (fraction: number) => onProgress?.(Math.min(0.99, (doneWeight + weight * fraction) / totalWeight));
+      if (step.tool === "ffmpeg" || step.tool === "heif-convert") await (makingWorkDir ??= mkdir(workDir));
       await runStep(step, { signal, report });
       doneWeight += weight;
       report(0);
     }
 
     const outputs = await listOutputs(plan);
-    await validateOutputs(outputs, { outDir, signal });
+    await Promise.all([validateOutputs(outputs, { outDir, signal }), input.flushOutputs ? flushFiles(outputs) : undefined, removeWorkDir()]);
     onProgress?.(1);
     return { outputs, plan };
   } finally {
-    await rm(workDir, { recursive: true, force: true });
+    await removeWorkDir();
   }
+}
+
+async function flushFiles(outputs: readonly TTransformOutput[]): Promise<void> {
+  await Promise.all(
+    outputs.map(async (output) => {
+      const handle = await open(output.path, "r");
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }),
+  );
 }
 
 async function runStep(step: TPlanStep, context: { signal?: AbortSignal; report: (fraction: number) => void }): Promise<void> {

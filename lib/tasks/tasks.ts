@@ -8,6 +8,7 @@ import { Prisma, type File, type Task } from "@/lib/db/generated/client";
 import { dispatch, enqueue, requestCancel, type Enqueued } from "@/lib/engine/engine";
 import type { Tx } from "@/lib/engine/types";
 import { createPendingFile } from "@/lib/files/files";
+import { discardHeadStart, headStartTransform } from "@/lib/files/transform";
 import { canonicalId, newId } from "@/lib/ids";
 import type { ProjectScope } from "@/lib/keys/keys";
 import { isTransformKind } from "@/lib/tasks/kinds";
@@ -45,7 +46,7 @@ export function fetchesSource(source: TSource | undefined): boolean {
   return source?.type === "url" || source?.type === "s3";
 }
 
-export type TaskLinks = { runId?: string; jobId?: string; parentId?: string; position?: number; createdBy?: string | null };
+export type TaskLinks = { runId?: string; jobId?: string; parentId?: string; position?: number; createdBy?: string | null; taskId?: string };
 
 async function resolveSourceConnections(scope: ProjectScope, source: TSource | undefined): Promise<TSource | undefined> {
   if (source?.type !== "s3") return source;
@@ -113,7 +114,7 @@ export async function insertTask(
   prepared: Awaited<ReturnType<typeof prepareTask>>,
   links: TaskLinks = {},
 ): Promise<{ task: Task; enqueued?: Enqueued; files: File[] }> {
-  const taskId = newId("task");
+  const taskId = links.taskId ?? newId("task");
   const files: File[] = prepared.inputFile ? [prepared.inputFile] : [];
   const createdBy = links.createdBy ?? null;
   let mediaId = prepared.inputFile?.mediaId ?? prepared.mediaId;
@@ -197,9 +198,20 @@ export type CreatedTask = { task: Task; files: File[] };
 export async function createTask(scope: ProjectScope, body: Record<string, unknown>, options: { createdBy?: string } = {}): Promise<CreatedTask> {
   const prepared = await prepareTask(scope, normalizeTaskRequest(body));
   const prisma = await db();
-  const { task, enqueued, files } = await prisma.$transaction((tx) => insertTask(tx, scope, prepared, { createdBy: options.createdBy }));
-  await dispatch(enqueued ? [enqueued] : []);
-  return { task, files };
+  const taskId = newId("task");
+  // A transform of a stored file that this process will run at once starts now, while its rows are written.
+  const { inputFile } = prepared;
+  const headStarted = inputFile && isTransformKind(prepared.kind) ? headStartTransform({ taskId, kind: prepared.kind, options: prepared.options }, inputFile) : false;
+  try {
+    const { task, enqueued, files } = await prisma.$transaction((tx) => insertTask(tx, scope, prepared, { createdBy: options.createdBy, taskId }));
+    // Queued instead (the worker filled up meanwhile): it waits for a free slot like any other work.
+    if (headStarted && !enqueued?.handover) discardHeadStart(taskId);
+    await dispatch(enqueued ? [enqueued] : []);
+    return { task, files };
+  } catch (error) {
+    if (headStarted) discardHeadStart(taskId);
+    throw error;
+  }
 }
 
 export async function getTaskOrThrow(scope: ProjectScope, id: string): Promise<Task> {
@@ -234,6 +246,7 @@ export async function cancelTask(scope: ProjectScope, id: string): Promise<Task>
   if (isTerminal(task.status)) throw new AppError("conflict", `Task ${task.id} already ${task.status}; there is nothing to cancel.`);
   const prisma = await db();
   const updated = await prisma.task.update({ where: { id: task.id }, data: { status: "cancelled", finishedAt: new Date(), error: "Cancelled by request." } });
+  discardHeadStart(task.id);
   await requestCancel(taskExecutionKey(task.id));
   return updated;
 }

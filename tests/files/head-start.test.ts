@@ -1,0 +1,117 @@
+// Head starts: POST /api/tasks begins a transform of a stored file while the task's rows are written, when this
+// process's worker is free; the worker takes it over, and one nobody takes is stopped and cleaned up.
+import { readdirSync, readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import type { File } from "@/lib/db/generated/client";
+import type { Worker } from "@/lib/engine/embedded";
+import { scratchDir } from "@/lib/files/fetch-source";
+import { discardHeadStart, headStartCounts, headStartTransform } from "@/lib/files/transform";
+import { newId } from "@/lib/ids";
+import { call, createTestProject, data, type TestProject } from "@/tests/helpers/api";
+import { startTestWorker, stopTestWorker, waitFor, waitForTaskDone } from "@/tests/helpers/engine";
+import { mediaFixture } from "@/tests/helpers/media-fixtures";
+import { startSourceServer, type SourceServer } from "@/tests/helpers/source-server";
+
+let worker: Worker | undefined;
+let source: SourceServer;
+let project: TestProject;
+let photo: File;
+let video: File;
+
+/** What the scratch folder holds for a task (its output folder, an S3 input copy). */
+function scratchEntries(taskId: string): string[] {
+  try {
+    return readdirSync(scratchDir()).filter((name) => name.startsWith(`${taskId}-`));
+  } catch {
+    return [];
+  }
+}
+
+/** Processes whose command line mentions `text` (an ffmpeg writing into a task's scratch folder). */
+function processesMentioning(text: string): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function countsSince(before: ReturnType<typeof headStartCounts>) {
+  const now = headStartCounts();
+  return { started: now.started - before.started, taken: now.taken - before.taken, discarded: now.discarded - before.discarded };
+}
+
+async function ingest(path: string): Promise<File> {
+  const res = await call("POST", "/api/files", { key: project.key, body: { url: source.url(path) } });
+  expect(res.status).toBe(201);
+  return (await db()).file.findUniqueOrThrow({ where: { id: data(res).id as string } });
+}
+
+beforeAll(async () => {
+  worker = startTestWorker();
+  source = await startSourceServer();
+  source.route("/photo.png", { file: await mediaFixture("png"), contentType: "image/png" });
+  source.route("/long.mp4", { file: await mediaFixture("longVideo"), contentType: "video/mp4" });
+  project = await createTestProject();
+  [photo, video] = [await ingest("/photo.png"), await ingest("/long.mp4")];
+}, 120_000);
+
+afterAll(async () => {
+  if (worker) await stopTestWorker(worker);
+  await source.close();
+});
+
+describe("POST /api/tasks head start", () => {
+  it("starts the transform before the task's rows commit and hands it to the worker, which publishes it once", async () => {
+    const before = headStartCounts();
+    const res = await call("POST", "/api/tasks", { key: project.key, body: { kind: "image", file_id: photo.id, options: { width: 64, format: "webp" } } });
+    expect(res.status).toBe(201);
+    const task = await waitForTaskDone(data(res).id as string);
+    expect(task.status).toBe("succeeded");
+    expect(countsSince(before)).toEqual({ started: 1, taken: 1, discarded: 0 });
+    const output = await (await db()).file.findUniqueOrThrow({ where: { id: task.outputFileId ?? "" } });
+    expect({ status: output.status, type: output.type, width: output.width }).toEqual({ status: "ready", type: "image/webp", width: 64 });
+    expect(scratchEntries(task.id)).toEqual([]);
+  });
+
+  it("does not start ahead without a free local worker; the worker that claims the task later runs it afresh", async () => {
+    await stopTestWorker(worker as Worker);
+    worker = undefined;
+    const before = headStartCounts();
+    const res = await call("POST", "/api/tasks", { key: project.key, body: { kind: "image", file_id: photo.id, options: { width: 32, format: "png" } } });
+    expect(res.status).toBe(201);
+    expect(countsSince(before)).toEqual({ started: 0, taken: 0, discarded: 0 });
+    worker = startTestWorker();
+    const task = await waitForTaskDone(data(res).id as string);
+    expect(task.status).toBe("succeeded");
+    expect(countsSince(before)).toEqual({ started: 0, taken: 0, discarded: 0 });
+  });
+});
+
+describe("headStartTransform", () => {
+  it("runs one at a time; discarding one kills its ffmpeg and removes its scratch folder", async () => {
+    const taskId = newId("task");
+    const before = headStartCounts();
+    expect(headStartTransform({ taskId, kind: "video", options: { codec: "h265", quality: "very_high" } }, video)).toBe(true);
+    expect(headStartTransform({ taskId: newId("task"), kind: "image", options: { width: 16 } }, photo)).toBe(false);
+    const ffmpeg = await waitFor(async () => processesMentioning(taskId).length > 0, 20_000, "ffmpeg of the head start");
+    expect(ffmpeg).toBe(true);
+    discardHeadStart(taskId);
+    await waitFor(async () => processesMentioning(taskId).length === 0 && scratchEntries(taskId).length === 0, 10_000, "the head start to stop");
+    expect(countsSince(before)).toEqual({ started: 1, taken: 0, discarded: 1 });
+  });
+
+  it("discards one that nobody takes within its time", async () => {
+    const taskId = newId("task");
+    const before = headStartCounts();
+    expect(headStartTransform({ taskId, kind: "image", options: { width: 16, format: "webp" } }, photo, { unclaimedMs: 300 })).toBe(true);
+    await waitFor(async () => countsSince(before).discarded === 1 && scratchEntries(taskId).length === 0, 10_000, "the unclaimed head start to go");
+    expect(countsSince(before)).toEqual({ started: 1, taken: 0, discarded: 1 });
+  });
+});
