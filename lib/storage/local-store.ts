@@ -35,6 +35,35 @@ const MAX_SEGMENT_BYTES = 250;
 
 type Meta = { contentType: string };
 
+// Content types the store infers from a key's extension: an object whose type is the one inferred needs no sidecar,
+// which saves a file and a flush per object (outputs, package segments).
+const TYPES_BY_EXTENSION: Record<string, string> = {
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  png: "image/png",
+  webp: "image/webp",
+  avif: "image/avif",
+  gif: "image/gif",
+  mp4: "video/mp4",
+  mov: "video/quicktime",
+  webm: "video/webm",
+  mkv: "video/x-matroska",
+  ts: "video/mp2t",
+  m3u8: "application/vnd.apple.mpegurl",
+  vtt: "text/vtt",
+  mp3: "audio/mpeg",
+  m4a: "audio/mp4",
+  aac: "audio/aac",
+  wav: "audio/wav",
+  flac: "audio/flac",
+};
+
+function inferredType(key: string): string | undefined {
+  const name = key.slice(key.lastIndexOf("/") + 1);
+  const dot = name.lastIndexOf(".");
+  return dot > 0 ? TYPES_BY_EXTENSION[name.slice(dot + 1).toLowerCase()] : undefined;
+}
+
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
@@ -102,10 +131,11 @@ class LocalStore implements Store {
   private async readMeta(key: string): Promise<Meta> {
     try {
       const parsed = JSON.parse(await readFile(this.metaPath(key), "utf8")) as Partial<Meta>;
-      return { contentType: typeof parsed.contentType === "string" ? parsed.contentType : DEFAULT_CONTENT_TYPE };
+      if (typeof parsed.contentType === "string") return { contentType: parsed.contentType };
     } catch {
-      return { contentType: DEFAULT_CONTENT_TYPE };
+      // No sidecar (or an unreadable one): the type the key implies.
     }
+    return { contentType: inferredType(key) ?? DEFAULT_CONTENT_TYPE };
   }
 
   /** Opens the object itself; the handle pins that version even if a writer renames a new one in. */
@@ -249,7 +279,7 @@ class LocalStore implements Store {
         const stats = await handle.stat();
         if (!stats.isFile()) throw new Error(`'${file}' is not a regular file`);
         if (options.size !== undefined && stats.size !== options.size) throw new SizeMismatchError(key, options.size, stats.size);
-        const [metaTemp] = await Promise.all([this.writeMeta(options.contentType), handle.sync()]);
+        const [metaTemp] = await Promise.all([this.writeMeta(key, options.contentType), handle.sync()]);
         return { stats, metaTemp };
       } finally {
         await handle.close();
@@ -278,8 +308,9 @@ class LocalStore implements Store {
     };
   }
 
-  /** The metadata of an object about to be published, written and flushed under `.tmp/`. */
-  private async writeMeta(contentType: string): Promise<string> {
+  /** The sidecar of an object about to be published, written and flushed under `.tmp/`; none when the key implies the type. */
+  private async writeMeta(key: string, contentType: string): Promise<string | null> {
+    if (contentType === inferredType(key)) return null;
     await mkdir(this.tmpDir, { recursive: true });
     const metaTemp = path.join(this.tmpDir, `${randomUUID()}.meta`);
     this.active.add(metaTemp);
@@ -298,15 +329,18 @@ class LocalStore implements Store {
     }
   }
 
-  private async forgetMeta(metaTemp: string): Promise<void> {
+  private async forgetMeta(metaTemp: string | null): Promise<void> {
+    if (!metaTemp) return;
     this.active.delete(metaTemp);
     await ignoreMissing(unlink(metaTemp));
   }
 
   /** Metadata first, then the bytes: the rename of the data file is the moment the object appears. */
-  private async placeInto(key: string, dataPath: string, metaTemp: string): Promise<void> {
+  private async placeInto(key: string, dataPath: string, metaTemp: string | null): Promise<void> {
     try {
-      await this.renameInto(metaTemp, this.metaPath(key));
+      // Without a sidecar of its own, the object must not inherit one from an earlier object under the same key.
+      if (metaTemp) await this.renameInto(metaTemp, this.metaPath(key));
+      else await ignoreMissing(unlink(this.metaPath(key)));
       const target = this.objectPath(key);
       await this.renameInto(dataPath, target);
       await syncDirectory(path.dirname(target));
@@ -317,7 +351,7 @@ class LocalStore implements Store {
 
   /** Publishes a flushed temp file under `key`. */
   async publish(key: string, tempPath: string, contentType: string): Promise<void> {
-    await this.placeInto(key, tempPath, await this.writeMeta(contentType));
+    await this.placeInto(key, tempPath, await this.writeMeta(key, contentType));
   }
 
   /** A concurrent delete may prune the folder between mkdir and rename: recreate it and try again. */

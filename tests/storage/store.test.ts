@@ -168,6 +168,9 @@ describe.each([
     const got = await store.get(key);
     expect(got.contentType).toBe("image/png");
     expect((await readAll(got.body)).toString()).toBe("second");
+    // Back to the type the name implies: nothing of the previous object's type lingers.
+    await store.put(key, Readable.from([Buffer.from("third")]), { contentType: "image/jpeg" });
+    expect(await store.head(key)).toMatchObject({ size: 5, contentType: "image/jpeg" });
   });
 
   it("reads byte ranges: first bytes, middle, clamped end, and refuses a range past the end", async () => {
@@ -397,6 +400,21 @@ describe("local store extras", () => {
     expect(file).toBe(path.join(root, ...key.split("/")));
     expect(readFileSync(file!, "utf8")).toBe("movie bytes");
     expect(() => store.localPath?.("../outside")).toThrow(/Invalid storage key/);
+  });
+
+  it("writes a content-type sidecar only when the key's extension does not imply the type", async () => {
+    const sidecars = async () => (await readdir(path.join(root, ".meta"), { recursive: true }).catch(() => [])).filter((name) => name.endsWith(".json"));
+    const before = (await sidecars()).length;
+    const implied = newKey("frame.webp");
+    await store.put(implied, Readable.from([Buffer.from("webp bytes")]), { contentType: "image/webp" });
+    expect(await store.head(implied)).toMatchObject({ contentType: "image/webp" });
+    expect((await sidecars()).length).toBe(before);
+    const own = newKey("notes.bin");
+    await store.put(own, Readable.from([Buffer.from("notes")]), { contentType: "application/x-notes" });
+    expect(await store.head(own)).toMatchObject({ contentType: "application/x-notes" });
+    expect((await sidecars()).length).toBe(before + 1);
+    await store.delete(own);
+    expect((await sidecars()).length).toBe(before);
   });
 
   it("adopts a finished local file by moving it into place", async () => {
