@@ -121,16 +121,15 @@ export function discardHeadStart(taskId: string): void {
   void headStart.run.dispose();
 }
 
+/** The task's head start, if this process has one for this input. */
 function takeHeadStart(taskId: string, inputFileId: string): TransformRun | undefined {
   const headStart = headStarts.get(taskId);
-  if (!headStart) return undefined;
-  headStarts.delete(taskId);
-  clearTimeout(headStart.timer);
-  if (headStart.inputFileId !== inputFileId) {
-    counts.discarded++;
-    void headStart.run.dispose();
+  if (headStart?.inputFileId !== inputFileId) {
+    discardHeadStart(taskId);
     return undefined;
   }
+  headStarts.delete(taskId);
+  clearTimeout(headStart.timer);
   counts.taken++;
   return headStart.run;
 }
@@ -142,11 +141,11 @@ export async function transformFile(request: TransformRequest, ctx: Context): Pr
     prisma.file.findUniqueOrThrow({ where: { id: request.inputFileId } }),
     prisma.file.findUniqueOrThrow({ where: { id: request.outputFileId } }),
   ]);
-  if (output.status === "ready") {
+  if (output.status === "ready" || input.status !== "ready" || !input.storageKey || !input.probe) {
     discardHeadStart(request.taskId);
-    return;
+    if (output.status === "ready") return;
+    throw new Error(`input file ${input.id} is not ready`);
   }
-  if (input.status !== "ready" || !input.storageKey || !input.probe) throw new Error(`input file ${input.id} is not ready`);
   const run = takeHeadStart(request.taskId, input.id) ?? startTransformRun(request, input);
   run.onProgress = ctx.onProgress;
   const stop = () => run.abort(ctx.signal.reason);

@@ -76,17 +76,22 @@ export async function transformMedia(input: TTransformInput): Promise<TTransform
   }
 }
 
+// A few at a time: a package can hold thousands of segments, and each flush holds a file open.
+const FLUSH_CONCURRENCY = 8;
+
 async function flushFiles(outputs: readonly TTransformOutput[]): Promise<void> {
-  await Promise.all(
-    outputs.map(async (output) => {
-      const handle = await open(output.path, "r");
+  const pending = outputs.map((output) => output.path);
+  const flushNext = async (): Promise<void> => {
+    for (let file = pending.shift(); file !== undefined; file = pending.shift()) {
+      const handle = await open(file, "r");
       try {
         await handle.sync();
       } finally {
         await handle.close();
       }
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(FLUSH_CONCURRENCY, pending.length) }, flushNext));
 }
 
 async function runStep(step: TPlanStep, context: { signal?: AbortSignal; report: (fraction: number) => void }): Promise<void> {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import type { File } from "@/lib/db/generated/client";
 import type { Worker } from "@/lib/engine/embedded";
+import { setLocalWorker } from "@/lib/engine/engine";
 import { scratchDir } from "@/lib/files/fetch-source";
 import { discardHeadStart, headStartCounts, headStartTransform } from "@/lib/files/transform";
 import { newId } from "@/lib/ids";
@@ -78,6 +79,25 @@ describe("POST /api/tasks head start", () => {
     const output = await (await db()).file.findUniqueOrThrow({ where: { id: task.outputFileId ?? "" } });
     expect({ status: output.status, type: output.type, width: output.width }).toEqual({ status: "ready", type: "image/webp", width: 64 });
     expect(scratchEntries(task.id)).toEqual([]);
+  });
+
+  it("drops the head start when the execution is queued instead (the worker filled up meanwhile); the task still runs once", async () => {
+    const real = worker as Worker;
+    let offers = 0;
+    // A slot when the request looks, none when the execution is written: the race this discard is for.
+    setLocalWorker({ ...real, offer: () => (offers++ === 0 ? real.offer() : undefined) });
+    try {
+      const before = headStartCounts();
+      const res = await call("POST", "/api/tasks", { key: project.key, body: { kind: "image", file_id: photo.id, options: { width: 48, format: "webp" } } });
+      expect(res.status).toBe(201);
+      expect(countsSince(before)).toEqual({ started: 1, taken: 0, discarded: 1 });
+      const task = await waitForTaskDone(data(res).id as string);
+      expect(task.status).toBe("succeeded");
+      expect(countsSince(before)).toEqual({ started: 1, taken: 0, discarded: 1 });
+      await waitFor(async () => scratchEntries(task.id).length === 0, 10_000, "the dropped head start's folder to go");
+    } finally {
+      setLocalWorker(real);
+    }
   });
 
   it("does not start ahead without a free local worker; the worker that claims the task later runs it afresh", async () => {
