@@ -78,7 +78,24 @@ describe("POST /api/tasks head start", () => {
     expect(countsSince(before)).toEqual({ started: 1, taken: 1, discarded: 0 });
     const output = await (await db()).file.findUniqueOrThrow({ where: { id: task.outputFileId ?? "" } });
     expect({ status: output.status, type: output.type, width: output.width }).toEqual({ status: "ready", type: "image/webp", width: 64 });
-    expect(scratchEntries(task.id)).toEqual([]);
+    await waitFor(async () => scratchEntries(task.id).length === 0, 10_000, "the scratch folder to go");
+  });
+
+  it("keeps to one head start at a time when requests arrive together; every task publishes exactly one output", async () => {
+    const before = headStartCounts();
+    const responses = await Promise.all(
+      [40, 41, 42, 43, 44, 45].map((width) => call("POST", "/api/tasks", { key: project.key, body: { kind: "image", file_id: photo.id, options: { width, format: "webp" } } })),
+    );
+    expect(responses.map((res) => res.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    const tasks = await Promise.all(responses.map((res) => waitForTaskDone(data(res).id as string)));
+    expect(tasks.map((task) => task.status)).toEqual(Array(6).fill("succeeded"));
+    const outputs = await (await db()).file.findMany({ where: { id: { in: tasks.map((task) => task.outputFileId ?? "") } }, orderBy: { width: "asc" } });
+    expect(outputs.map((file) => [file.status, file.width])).toEqual([40, 41, 42, 43, 44, 45].map((width) => ["ready", width]));
+    const counts = countsSince(before);
+    expect(counts.started).toBeGreaterThanOrEqual(1);
+    expect(counts.started).toBe(counts.taken + counts.discarded);
+    // Scratch folders go right after publishing (a dropped head start's, once its sharp call returns).
+    await waitFor(async () => tasks.every((task) => scratchEntries(task.id).length === 0), 10_000, "the scratch folders to go");
   });
 
   it("drops the head start when the execution is queued instead (the worker filled up meanwhile); the task still runs once", async () => {
