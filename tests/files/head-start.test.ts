@@ -1,6 +1,6 @@
 // Head starts: POST /api/tasks begins a transform of a stored file while the task's rows are written, when this
 // process's worker is free; the worker takes it over, and one nobody takes is stopped and cleaned up.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import type { File } from "@/lib/db/generated/client";
@@ -12,6 +12,7 @@ import { newId } from "@/lib/ids";
 import { call, createTestProject, data, type TestProject } from "@/tests/helpers/api";
 import { startTestWorker, stopTestWorker, waitFor, waitForTaskDone } from "@/tests/helpers/engine";
 import { mediaFixture } from "@/tests/helpers/media-fixtures";
+import { processesMentioning } from "@/tests/helpers/processes";
 import { startSourceServer, type SourceServer } from "@/tests/helpers/source-server";
 
 let worker: Worker | undefined;
@@ -27,20 +28,6 @@ function scratchEntries(taskId: string): string[] {
   } catch {
     return [];
   }
-}
-
-/** Processes whose command line mentions `text` (an ffmpeg writing into a task's scratch folder). */
-function processesMentioning(text: string): number[] {
-  return readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 function countsSince(before: ReturnType<typeof headStartCounts>) {

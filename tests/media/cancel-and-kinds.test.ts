@@ -1,25 +1,12 @@
 // Cancelling a transform kills its ffmpeg; the kinds registry describes options, formats and availability.
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { MEDIA_KINDS, describeMediaKinds, parseMediaOptions } from "@/lib/media/kinds";
 import { probeFile } from "@/lib/media/probe";
 import { transformMedia } from "@/lib/media/transform";
 import { mediaFixture } from "@/tests/helpers/media-fixtures";
+import { processesMentioning } from "@/tests/helpers/processes";
 import { outDir } from "./output-checks";
-
-/** Processes whose command line mentions `text` (ffmpeg children writing into a test's folder). */
-function processesMentioning(text: string): number[] {
-  return readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 describe("cancelling transformMedia", () => {
   it("kills ffmpeg mid-transcode, rejects with an AbortError and removes its scratch folder", async () => {
