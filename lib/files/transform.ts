@@ -118,7 +118,8 @@ export function discardHeadStart(taskId: string): void {
   headStarts.delete(taskId);
   clearTimeout(headStart.timer);
   counts.discarded++;
-  void headStart.run.dispose();
+  // Nobody awaits a dropped head start: a folder that cannot be removed is left to the scratch sweep, and said.
+  headStart.run.dispose().catch((error: unknown) => console.warn(`[mediabit] head start of ${taskId}: cleaning up failed`, error));
 }
 
 /** The task's head start, if this process has one for this input. */

@@ -12,7 +12,7 @@ import { probeFile, readFirstBytes } from "@/lib/media/probe";
 import { refuseNonMedia, sniffMedia } from "@/lib/media/sniff";
 import { TaskFailure, failing } from "@/lib/tasks/errors";
 import type { TDestination } from "@/lib/tasks/normalize";
-import { isTerminal } from "@/lib/tasks/status";
+import { TERMINAL, isTerminal } from "@/lib/tasks/status";
 import { fetchesSource, type TTaskInput } from "@/lib/tasks/tasks";
 
 /** What the task's last phase writes in the transaction that publishes its result: the task succeeded, with `output`. */
@@ -129,7 +129,7 @@ export async function exportTaskOutput(task: Task, ctx: StepContext): Promise<{ 
 
 export async function completeTask(tx: Tx, taskId: string, output: Record<string, Json>, fields: { plan?: Json } = {}): Promise<void> {
   await tx.task.updateMany({
-    where: { id: taskId, status: { notIn: ["succeeded", "failed", "cancelled"] } },
+    where: { id: taskId, status: { notIn: [...TERMINAL] } },
     data: {
       status: "succeeded",
       progress: 100,
