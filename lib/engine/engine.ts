@@ -64,7 +64,8 @@ export async function enqueue(
   // Work due now, with a free slot in this process: start it here without a claim round trip.
   const worker = inngest || (options.runAt && options.runAt.getTime() > Date.now()) ? undefined : localWorker();
   const lease = worker?.offer();
-  await tx.execution.create({
+  // createMany: one INSERT without RETURNING (nothing is read back).
+  await tx.execution.createMany({
     data: {
       id: executionId,
       projectId: options.projectId,

@@ -31,7 +31,7 @@ export async function stageFile(key: string, localPath: string, contentType: str
 }
 
 /** The probe facts a file row keeps, with the stored object's key and size. */
-export function fileFactsFromProbe(probe: TProbe, stored: { key: string; size: number; etag: string }): Prisma.FileUpdateInput {
+export function fileFactsFromProbe(probe: TProbe, stored: { key: string; size: number; etag: string }): Prisma.FileUpdateManyMutationInput {
   return {
     kind: probe.kind,
     type: probe.type,
@@ -59,15 +59,17 @@ export function fileFactsFromProbe(probe: TProbe, stored: { key: string; size: n
 export async function publishFileRow(
   tx: Tx,
   fileId: string,
-  facts: Prisma.FileUpdateInput,
+  facts: Prisma.FileUpdateManyMutationInput,
   naming: { defaultNamed: boolean; folder: string | null; filename: string },
 ): Promise<void> {
-  const data: Prisma.FileUpdateInput = { ...facts };
+  const data: Prisma.FileUpdateManyMutationInput = { ...facts };
   if (naming.defaultNamed) {
     // folder + filename must name the delivery path: SDK users sign URLs and rename files from them.
     data.folder = naming.folder;
     data.filename = naming.filename;
     data.path = naming.folder ? `${naming.folder}/${naming.filename}` : naming.filename;
   }
-  await tx.file.update({ where: { id: fileId }, data });
+  // No RETURNING: the caller has what it needs, and reading back the whole row (its probe JSON) costs time on the publish path.
+  const { count } = await tx.file.updateMany({ where: { id: fileId }, data });
+  if (count === 0) throw new Error(`file ${fileId} vanished before it could be published`);
 }

@@ -1,6 +1,6 @@
 // A transform task's work: the stored input → ffmpeg/sharp in a scratch folder → outputs probed
 // and published into the task's output file (one object, or a package such as HLS).
-import { mkdir, rm, stat } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db/client";
 import type { File, Prisma } from "@/lib/db/generated/client";
@@ -86,7 +86,9 @@ function startTransformRun(work: TransformWork, input: ReadyInput): TransformRun
 // process's worker is free to run the task at once. The worker's execution takes it over instead of starting its own,
 // and publishes under its lease as usual; the head start itself only writes into its scratch folder. At most one is
 // outstanding per process, begun only while the worker has a free slot; one nobody takes is discarded.
-type HeadStart = { inputFileId: string; run: TransformRun; timer: NodeJS.Timeout };
+type HeadStart = { inputFileId: string; run: TransformRun; timer: NodeJS.Timeout; files?: TransformFiles };
+/** The rows a transform reads and publishes into; a head start is handed them by the request that wrote them. */
+type TransformFiles = { input: File; output: File };
 // On globalThis: Next.js may load this module once per bundle (route handlers, instrumentation's worker).
 const registry = globalThis as unknown as { __mediabitHeadStarts?: Map<string, HeadStart>; __mediabitHeadStartCounts?: HeadStartCounts };
 const headStarts = (registry.__mediabitHeadStarts ??= new Map<string, HeadStart>());
@@ -122,32 +124,51 @@ export function discardHeadStart(taskId: string): void {
   headStart.run.dispose().catch((error: unknown) => console.warn(`[mediabit] head start of ${taskId}: cleaning up failed`, error));
 }
 
-/** The task's head start, if this process has one for this input. */
-function takeHeadStart(taskId: string, inputFileId: string): TransformRun | undefined {
+/**
+ * Keeps a head start for its worker, with the rows its request just committed (the input it checked ready, the
+ * output placeholder), so the worker need not read them again while the transform runs.
+ */
+export function keepHeadStart(taskId: string, files: TransformFiles): void {
   const headStart = headStarts.get(taskId);
-  if (headStart?.inputFileId !== inputFileId) {
-    discardHeadStart(taskId);
-    return undefined;
-  }
-  headStarts.delete(taskId);
-  clearTimeout(headStart.timer);
-  counts.taken++;
-  return headStart.run;
+  if (headStart?.inputFileId === files.input.id) headStart.files = files;
+  else discardHeadStart(taskId);
 }
 
-/** Runs the transform (or takes over its head start) and publishes its output together with the plan it ran; a retry after publishing does nothing. */
-export async function transformFile(request: TransformRequest, ctx: Context): Promise<void> {
+/** The task's head start with its rows, if this process kept one for exactly this input and output. */
+function takeHeadStart(request: TransformRequest): (HeadStart & { files: TransformFiles }) | undefined {
+  const headStart = headStarts.get(request.taskId);
+  if (!headStart) return undefined;
+  const { files } = headStart;
+  if (files?.input.id !== request.inputFileId || files.output.id !== request.outputFileId) {
+    discardHeadStart(request.taskId);
+    return undefined;
+  }
+  headStarts.delete(request.taskId);
+  clearTimeout(headStart.timer);
+  counts.taken++;
+  return { ...headStart, files };
+}
+
+/** The input and output rows, read afresh: a retry may find the output published, or the input gone. */
+async function readTransformFiles(request: TransformRequest): Promise<TransformFiles | null> {
   const prisma = await db();
   const [input, output] = await Promise.all([
     prisma.file.findUniqueOrThrow({ where: { id: request.inputFileId } }),
     prisma.file.findUniqueOrThrow({ where: { id: request.outputFileId } }),
   ]);
-  if (output.status === "ready" || input.status !== "ready" || !input.storageKey || !input.probe) {
-    discardHeadStart(request.taskId);
-    if (output.status === "ready") return;
-    throw new Error(`input file ${input.id} is not ready`);
-  }
-  const run = takeHeadStart(request.taskId, input.id) ?? startTransformRun(request, input);
+  if (output.status === "ready") return null;
+  if (input.status !== "ready" || !input.storageKey || !input.probe) throw new Error(`input file ${input.id} is not ready`);
+  return { input, output };
+}
+
+/** Runs the transform (or takes over its head start) and publishes its output together with the plan it ran; a retry after publishing does nothing. */
+export async function transformFile(request: TransformRequest, ctx: Context): Promise<void> {
+  const headStart = takeHeadStart(request);
+  const files = headStart?.files ?? (await readTransformFiles(request));
+  // Published by an earlier attempt: nothing left to do.
+  if (!files) return;
+  const { input, output } = files;
+  const run = headStart?.run ?? startTransformRun(request, input);
   run.onProgress = ctx.onProgress;
   const stop = () => run.abort(ctx.signal.reason);
   if (ctx.signal.aborted) stop();
@@ -159,7 +180,6 @@ export async function transformFile(request: TransformRequest, ctx: Context): Pr
     const main = result.outputs.find((o) => o.role === "main") ?? result.outputs.find((o) => o.role === "vtt") ?? result.outputs[0];
     if (!main) throw new Error(`the ${request.kind} transform produced no output`);
     const isPackage = result.outputs.length > 1;
-    const mainSize = (await stat(main.path)).size;
     // Validation probed every media entry point (transformMedia); playlists and VTT files have no probe.
     const isText = PLAYLIST_OR_TEXT.test(main.mime);
     if (!isText && !main.probe) throw new Error(`the ${request.kind} output ${path.basename(main.path)} was not validated`);
@@ -174,14 +194,14 @@ export async function transformFile(request: TransformRequest, ctx: Context): Pr
       if (entry === main) continue;
       const relative = path.relative(outDir, entry.path);
       const key = packageEntryKey({ projectId: output.projectId, fileId: output.id, path: relative });
-      staged.push(await stageFile(key, entry.path, entry.mime, (await stat(entry.path)).size));
+      staged.push(await stageFile(key, entry.path, entry.mime, entry.size));
     }
-    const mainStaged = await stageFile(mainKey, main.path, main.mime, mainSize);
+    const mainStaged = await stageFile(mainKey, main.path, main.mime, main.size);
     staged.push(mainStaged);
 
     await ctx.fence.commit(async (tx) => {
       // Entries first, the main object last: the file is only complete when its entry point appears.
-      let stored = { etag: "", size: mainSize };
+      let stored = { etag: "", size: main.size };
       for (const item of staged) stored = await item.commit();
       const facts = probe
         ? fileFactsFromProbe(probe, { key: mainKey, size: stored.size, etag: stored.etag })

@@ -1,5 +1,5 @@
 // transformMedia: plan a kind's work, run it (ffmpeg, sharp, heif-convert), and check what it wrote.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { mkdir, open, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "@/lib/api/errors";
@@ -113,7 +113,7 @@ async function runStep(step: TPlanStep, context: { signal?: AbortSignal; report:
       for (const [index, item] of step.items.entries()) {
         if (signal?.aborted) throw abortReason(signal);
         // A frame series may end a frame early (the last interval past the final frame); only a missing first is fatal.
-        if (!(await exists(item.input))) {
+        if (!isFile(item.input)) {
           if (written === 0) throw new AppError("unprocessable", "No frame could be decoded at the requested time.");
           continue;
         }
@@ -129,11 +129,12 @@ async function runStep(step: TPlanStep, context: { signal?: AbortSignal; report:
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    (info) => info.isFile(),
-    () => false,
-  );
+/**
+ * Synchronous on purpose, like the output folder's mkdir: an async stat's completion can wait behind a burst of
+ * database work on this thread (embedded PGlite runs here), and sharp would start only after it.
+ */
+function isFile(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
 function isInside(dir: string, file: string): boolean {

@@ -8,7 +8,7 @@ import { Prisma, type File, type Task } from "@/lib/db/generated/client";
 import { dispatch, enqueue, requestCancel, type Enqueued } from "@/lib/engine/engine";
 import type { Tx } from "@/lib/engine/types";
 import { createPendingFile } from "@/lib/files/files";
-import { discardHeadStart, headStartTransform } from "@/lib/files/transform";
+import { discardHeadStart, headStartTransform, keepHeadStart } from "@/lib/files/transform";
 import { canonicalId, newId } from "@/lib/ids";
 import type { ProjectScope } from "@/lib/keys/keys";
 import { isTransformKind } from "@/lib/tasks/kinds";
@@ -204,8 +204,12 @@ export async function createTask(scope: ProjectScope, body: Record<string, unkno
   const headStarted = inputFile && isTransformKind(prepared.kind) ? headStartTransform({ taskId, kind: prepared.kind, options: prepared.options }, inputFile) : false;
   try {
     const { task, enqueued, files } = await prisma.$transaction((tx) => insertTask(tx, scope, prepared, { createdBy: options.createdBy, taskId }));
-    // Queued instead (the worker filled up meanwhile): it waits for a free slot like any other work.
-    if (headStarted && !enqueued?.handover) discardHeadStart(taskId);
+    if (headStarted) {
+      const output = files.find((file) => file.id === task.outputFileId);
+      // Queued instead (the worker filled up meanwhile): it waits for a free slot like any other work.
+      if (enqueued?.handover && inputFile && output) keepHeadStart(taskId, { input: inputFile, output });
+      else discardHeadStart(taskId);
+    }
     await dispatch(enqueued ? [enqueued] : []);
     return { task, files };
   } catch (error) {

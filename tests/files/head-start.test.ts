@@ -7,7 +7,7 @@ import type { File } from "@/lib/db/generated/client";
 import type { Worker } from "@/lib/engine/embedded";
 import { setLocalWorker } from "@/lib/engine/engine";
 import { scratchDir } from "@/lib/files/fetch-source";
-import { discardHeadStart, headStartCounts, headStartTransform } from "@/lib/files/transform";
+import { discardHeadStart, headStartCounts, headStartTransform, keepHeadStart } from "@/lib/files/transform";
 import { newId } from "@/lib/ids";
 import { call, createTestProject, data, type TestProject } from "@/tests/helpers/api";
 import { startTestWorker, stopTestWorker, waitFor, waitForTaskDone } from "@/tests/helpers/engine";
@@ -128,6 +128,15 @@ describe("headStartTransform", () => {
     expect(ffmpeg).toBe(true);
     discardHeadStart(taskId);
     await waitFor(async () => processesMentioning(taskId).length === 0 && scratchEntries(taskId).length === 0, 10_000, "the head start to stop");
+    expect(countsSince(before)).toEqual({ started: 1, taken: 0, discarded: 1 });
+  });
+
+  it("drops one its request hands rows of another input (it was begun for something else)", async () => {
+    const taskId = newId("task");
+    const before = headStartCounts();
+    expect(headStartTransform({ taskId, kind: "image", options: { width: 16, format: "webp" } }, photo)).toBe(true);
+    keepHeadStart(taskId, { input: video, output: photo });
+    await waitFor(async () => countsSince(before).discarded === 1 && scratchEntries(taskId).length === 0, 10_000, "the mismatched head start to go");
     expect(countsSince(before)).toEqual({ started: 1, taken: 0, discarded: 1 });
   });
 
