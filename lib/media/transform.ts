@@ -1,6 +1,6 @@
 // transformMedia: plan a kind's work, run it (ffmpeg, sharp, heif-convert), and check what it wrote.
 import { mkdirSync, statSync } from "node:fs";
-import { mkdir, open, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { open, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "@/lib/api/errors";
 import { randomToken } from "@/lib/ids";
@@ -45,12 +45,12 @@ export async function transformMedia(input: TTransformInput): Promise<TTransform
   // Synchronous on purpose: one small folder, where an async call's completion can wait behind a burst of database work
   // on this thread (embedded PGlite runs here) before the encoder gets going.
   mkdirSync(outDir, { recursive: true });
-  // Intermediate files (HEIC primaries, video frames) live in a folder beside the outputs, made when a step that writes
-  // them comes up: a sharp-only plan needs none.
+  // Intermediate files (HEIC primaries, video frames) live in a folder beside the outputs, made (synchronously, like the
+  // output folder) when a step that writes them comes up: a sharp-only plan needs none.
   const workDir = path.join(outDir, `.work-${randomToken(8)}`);
-  let makingWorkDir: Promise<unknown> | undefined;
+  let madeWorkDir = false;
   let removingWorkDir: Promise<void> | undefined;
-  const removeWorkDir = () => (removingWorkDir ??= makingWorkDir ? rm(workDir, { recursive: true, force: true }) : Promise.resolve());
+  const removeWorkDir = () => (removingWorkDir ??= madeWorkDir ? rm(workDir, { recursive: true, force: true }) : Promise.resolve());
   try {
     const plan = planMedia(kind, { probe, options, inputPath, outDir, workDir, limits: input.limits ?? mediaLimits() });
     assertWritesInside(plan, outDir);
@@ -61,7 +61,10 @@ export async function transformMedia(input: TTransformInput): Promise<TTransform
     for (const step of plan.steps) {
       const weight = STEP_WEIGHT[step.tool];
       const report = (fraction: number) => onProgress?.(Math.min(0.99, (doneWeight + weight * fraction) / totalWeight));
-      if (step.tool === "ffmpeg" || step.tool === "heif-convert") await (makingWorkDir ??= mkdir(workDir));
+      if ((step.tool === "ffmpeg" || step.tool === "heif-convert") && !madeWorkDir) {
+        mkdirSync(workDir);
+        madeWorkDir = true;
+      }
       await runStep(step, { signal, report });
       doneWeight += weight;
       report(0);
