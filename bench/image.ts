@@ -12,6 +12,7 @@ import {
   loadNow,
   machineNotes,
   measured,
+  median,
   printTaskBenchReport,
   runMain,
   runTaskViaApi,
@@ -21,6 +22,9 @@ import {
 
 // A 0.2 s job varies by ±10 % from run to run on a shared machine: enough interleaved runs for a stable median.
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+// A fresh process spends the first tasks compiling: after 4 tasks V8 still ran ~56 TurboFan compilations (≈12 ms of
+// background CPU per task) over the next 20, and main-thread CPU per task fell from ≈42 to ≈26–31 ms by task 10–25.
+const WARMUP_TASKS = Number(process.env.BENCH_WARMUP ?? 20);
 const TARGET_RATIO = 1.1;
 const OPTIONS = { width: 1280, format: "webp" };
 
@@ -66,10 +70,14 @@ async function main(): Promise<void> {
     console.log(`input: ${jpeg} → ${input.id} (${input.type} ${input.width}x${input.height}, ${input.filesize} bytes)`);
 
     const body = { kind: "image", file_id: input.id, options: OPTIONS };
-    // Warm-up: route modules, libvips start-up, the worker's first claim; also yields the plan for the direct runs.
-    // Several tasks, so V8 has optimised PGlite's WebAssembly before anything is measured.
-    const { pipeline } = sharpStepOf((await runTaskViaApi(project.key, body)).plan);
-    for (let i = 0; i < 3; i++) await runTaskViaApi(project.key, body);
+    // Warm-up: route modules, libvips start-up, the worker's first claim, then V8 optimising the request path and
+    // PGlite's WebAssembly, so what is measured is a server that has been running; also yields the plan for the
+    // direct runs.
+    const first = await runTaskViaApi(project.key, body);
+    const { pipeline } = sharpStepOf(first.plan);
+    const warm: number[] = [];
+    for (let i = 1; i < WARMUP_TASKS; i++) warm.push((await runTaskViaApi(project.key, body)).ms);
+    console.log(`warm-up: ${WARMUP_TASKS} tasks (BENCH_WARMUP) · first ${fmt(first.ms, 0)} ms · the rest ${warm.length > 0 ? `median ${fmt(median(warm), 0)} ms, last ${fmt(warm.at(-1) ?? Number.NaN, 0)} ms` : "none"}`);
     await runSharpDirect(pipeline, inputPath, path.join(env.dataDir, "warm.webp"));
     // lib/media/sharp.ts sets these process-wide when it loads, so the direct runs use them too.
     console.log(`sharp: concurrency ${sharp.concurrency()}, cache ${JSON.stringify(sharp.cache())} · pipeline ${JSON.stringify({ resize: pipeline.resize, output: pipeline.output })}`);

@@ -219,8 +219,9 @@ export async function transformFile(request: TransformRequest, ctx: Context): Pr
           };
       const filename = isPackage ? path.posix.basename(mainName) : mainName;
       await publishFileRow(tx, output.id, { ...facts, packageDir }, { defaultNamed: defaultNamed || isPackage, folder: packageDir ?? output.folder, filename: isPackage ? mainName : filename });
-      // The exact commands, kept on the task for debugging.
-      const plan = result.plan as unknown as Json;
+      // The exact commands, kept on the task for debugging, each with how long it ran.
+      const steps = result.plan.steps.map((step, index) => ({ ...step, ms: result.stepMs[index] }));
+      const plan = { ...result.plan, steps } as unknown as Json;
       if (ctx.recordPlan) await ctx.recordPlan(tx, plan);
       else await tx.task.update({ where: { id: request.taskId }, data: { plan: plan as Prisma.InputJsonValue } });
     });

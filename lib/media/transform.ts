@@ -32,7 +32,8 @@ export type TTransformInput = {
 
 /** `probe` is set on the outputs validation probed in full (always the main one, unless it is a playlist or VTT). */
 export type TTransformOutput = { path: string; role: TOutputRole; mime: string; size: number; probe?: TProbe };
-export type TTransformResult = { outputs: TTransformOutput[]; plan: TPlan };
+/** `stepMs[i]` is how long `plan.steps[i]` ran (wall clock), so a task can tell its tools' time from its own. */
+export type TTransformResult = { outputs: TTransformOutput[]; plan: TPlan; stepMs: number[] };
 
 // How much of the progress bar each step takes: encoding dominates, image steps are quick.
 const STEP_WEIGHT: Record<TPlanStep["tool"], number> = { ffmpeg: 8, sharp: 1, "heif-convert": 1, write: 0 };
@@ -58,6 +59,7 @@ export async function transformMedia(input: TTransformInput): Promise<TTransform
 
     const totalWeight = plan.steps.reduce((sum, step) => sum + STEP_WEIGHT[step.tool], 0) || 1;
     let doneWeight = 0;
+    const stepMs: number[] = [];
     for (const step of plan.steps) {
       const weight = STEP_WEIGHT[step.tool];
       const report = (fraction: number) => onProgress?.(Math.min(0.99, (doneWeight + weight * fraction) / totalWeight));
@@ -65,7 +67,9 @@ export async function transformMedia(input: TTransformInput): Promise<TTransform
         mkdirSync(workDir);
         madeWorkDir = true;
       }
+      const started = performance.now();
       await runStep(step, { signal, report });
+      stepMs.push(Math.round(performance.now() - started));
       doneWeight += weight;
       report(0);
     }
@@ -73,7 +77,7 @@ export async function transformMedia(input: TTransformInput): Promise<TTransform
     const outputs = await listOutputs(plan);
     await Promise.all([validateOutputs(outputs, { outDir, signal }), input.flushOutputs ? flushFiles(outputs) : undefined, removeWorkDir()]);
     onProgress?.(1);
-    return { outputs, plan };
+    return { outputs, plan, stepMs };
   } finally {
     await removeWorkDir();
   }

@@ -65,6 +65,8 @@ describe("POST /api/tasks head start", () => {
     expect(countsSince(before)).toEqual({ started: 1, taken: 1, discarded: 0 });
     const output = await (await db()).file.findUniqueOrThrow({ where: { id: task.outputFileId ?? "" } });
     expect({ status: output.status, type: output.type, width: output.width }).toEqual({ status: "ready", type: "image/webp", width: 64 });
+    // The plan it ran is kept on the task with how long each step took.
+    expect(task.plan).toMatchObject({ steps: [{ tool: "sharp", ms: expect.any(Number) }] });
     await waitFor(async () => scratchEntries(task.id).length === 0, 10_000, "the scratch folder to go");
   });
 
