@@ -523,13 +523,14 @@ export function printTaskBenchReport(report: {
   ]);
   // Each run measured the task and the direct tool back to back: the spread of their ratios is this machine's noise,
   // which a reader needs to judge a median that lands near the target.
-  const paired = task.runs.map((run, i) => run.ms / (direct.ms[i] ?? Number.NaN)).filter(Number.isFinite);
+  const overDirect = (values: readonly number[]) => values.map((value, i) => value / (direct.ms[i] ?? Number.NaN)).filter(Number.isFinite);
+  const paired = overDirect(task.runs.map((run) => run.ms));
   if (paired.length >= 4) {
     console.log(`per-run task / direct (same run): ${spread(paired, 3)} (direct alone ranged ${fmt(Math.min(...direct.ms), 0)}–${fmt(Math.max(...direct.ms), 0)} ms)`);
   }
   // The tool inside the task against the same tool run directly in the same run: above 1 when running in the task
   // slowed the tool itself (contention with the request's work), which Mediabit's own time does not show.
-  const toolPaired = task.runs.map((run, i) => run.toolMs / (direct.ms[i] ?? Number.NaN)).filter(Number.isFinite);
+  const toolPaired = overDirect(task.runs.map((run) => run.toolMs));
   if (toolPaired.length >= 4) console.log(`per-run tool inside the task / direct (same run): ${spread(toolPaired, 3)}`);
   const ownMedian = median(ownMs);
   if (Number.isFinite(ownMedian)) {
