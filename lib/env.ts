@@ -12,6 +12,8 @@ const ZEnv = z.object({
   MEDIABIT_BOOTSTRAP_KEY: z.string().min(16).optional(),
   MEDIABIT_SECRET: z.string().min(32).optional(),
   MEDIABIT_PUBLIC_URL: z.url().optional(),
+  // Behind a reverse proxy: believe X-Forwarded-For/-Host/-Proto (client address, origin of URLs).
+  MEDIABIT_TRUST_PROXY: z.enum(["0", "1", "true", "false"]).default("0").transform((v) => v === "1" || v === "true"),
   MEDIABIT_MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   MEDIABIT_ALLOW_PRIVATE_HOSTS: z.string().default(""),
   // Project store: local disk under the data dir, or s3://bucket/prefix with the S3 settings below.

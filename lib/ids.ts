@@ -19,6 +19,8 @@ export const ID_PREFIXES = {
   upload: "upl",
   execution: "exe",
   worker: "wrk",
+  invitation: "inv",
+  authAttempt: "att",
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];
