@@ -9,7 +9,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
 import { env, serverSecret } from "@/lib/env";
 import type { ProjectScope } from "@/lib/keys/keys";
-import { listUserProjects, verifyCredentials, type UserProject } from "@/lib/users/users";
+import { bumpSessionVersion, listUserProjects, verifyCredentials, type UserProject } from "@/lib/users/users";
 
 export const PROJECT_COOKIE = "mb_project";
 const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60;
@@ -111,6 +111,13 @@ export async function projectScopeFor(projectId: string): Promise<{ user: Sessio
   const project = (await listUserProjects(user.id)).find((p) => p.id === projectId);
   if (!project) throw new AppError("project_not_found", "This project does not exist or you are no longer a member of it. Reload the page.");
   return { user, project, scope: { projectId: project.id, orgId: project.orgId } };
+}
+
+/** Signs out and ends every session of this person that carries the current version (all devices). */
+export async function endSession(options: { redirectTo: string }): Promise<void> {
+  const user = await getSessionUser();
+  if (user) await bumpSessionVersion(user.id);
+  await signOut(options);
 }
 
 export async function setProjectCookie(projectId: string): Promise<void> {

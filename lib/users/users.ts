@@ -58,6 +58,13 @@ export async function verifyCredentials(email: string, password: string): Promis
   return ok && user ? user : null;
 }
 
+/** Invalidates every session token issued before now (sign-out, password change). */
+export async function bumpSessionVersion(userId: string): Promise<number> {
+  const prisma = await db();
+  const updated = await prisma.user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } }, select: { sessionVersion: true } });
+  return updated.sessionVersion;
+}
+
 export type UserProject = Project & { orgName: string; role: "owner" | "member" };
 
 export async function listUserProjects(userId: string): Promise<UserProject[]> {

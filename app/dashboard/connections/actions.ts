@@ -1,12 +1,24 @@
 "use server";
 // Connection mutations from the dashboard: the same services and schemas as /api/connections.
-import { projectScopeFor } from "@/lib/auth/session";
+import { z } from "zod";
 import { createConnection, deleteConnection, testConnection, updateConnection } from "@/lib/connections/connections";
 import { ZCreateConnection, ZUpdateConnection } from "@/lib/connections/schemas";
-import { actionFailure, type ActionFailure, type ActionResult, type FieldErrors } from "@/lib/dashboard/action-result";
+import { projectAction } from "@/lib/dashboard/action";
+import type { ActionFailure, ActionResult, FieldErrors } from "@/lib/dashboard/action-result";
 import { toConnectionView, type ConnectionFormValues, type ConnectionTestResult, type ConnectionView } from "@/lib/dashboard/views";
 
-type Target = { projectId: string; connectionId: string };
+const ZTarget = z.object({ projectId: z.string(), connectionId: z.string().max(100) });
+
+const ZFormValues = z.object({
+  name: z.string().max(1000),
+  endpoint: z.string().max(4000),
+  region: z.string().max(1000),
+  access_key_id: z.string().max(1000),
+  secret_access_key: z.string().max(4000),
+  bucket: z.string().max(1000),
+  force_path_style: z.boolean(),
+  is_default: z.boolean(),
+}) satisfies z.ZodType<ConnectionFormValues>;
 
 const REQUIRED = {
   endpoint: "enter the endpoint URL, e.g. https://s3.us-east-1.amazonaws.com",
@@ -29,12 +41,11 @@ function invalid(fieldErrors: FieldErrors): ActionFailure {
 
 const blankToUndefined = (value: string): string | undefined => (value.trim() ? value.trim() : undefined);
 
-export async function createConnectionAction(input: { projectId: string; values: ConnectionFormValues }): Promise<ActionResult<{ connection: ConnectionView }>> {
-  const { values } = input;
-  const blank = blankFieldErrors(values, ["endpoint", "access_key_id", "secret_access_key"]);
-  if (Object.keys(blank).length > 0) return invalid(blank);
-  try {
-    const { scope } = await projectScopeFor(input.projectId);
+export const createConnectionAction = projectAction(
+  z.object({ projectId: z.string(), values: ZFormValues }),
+  async ({ scope }, { values }): Promise<ActionResult<{ connection: ConnectionView }>> => {
+    const blank = blankFieldErrors(values, ["endpoint", "access_key_id", "secret_access_key"]);
+    if (Object.keys(blank).length > 0) return invalid(blank);
     const parsed = ZCreateConnection.parse({
       name: blankToUndefined(values.name),
       endpoint: values.endpoint,
@@ -46,18 +57,16 @@ export async function createConnectionAction(input: { projectId: string; values:
       is_default: values.is_default || undefined,
     });
     return { ok: true, connection: toConnectionView(await createConnection(scope, parsed)) };
-  } catch (error) {
-    return actionFailure(error, { conflictField: "name" });
-  }
-}
+  },
+  { conflictField: "name" },
+);
 
-export async function updateConnectionAction(input: Target & { values: ConnectionFormValues }): Promise<ActionResult<{ connection: ConnectionView }>> {
-  const { values } = input;
-  const blank = blankFieldErrors(values, ["endpoint", "access_key_id"]);
-  if (!values.name.trim()) blank.name = "enter a name";
-  if (Object.keys(blank).length > 0) return invalid(blank);
-  try {
-    const { scope } = await projectScopeFor(input.projectId);
+export const updateConnectionAction = projectAction(
+  ZTarget.extend({ values: ZFormValues }),
+  async ({ scope }, { connectionId, values }): Promise<ActionResult<{ connection: ConnectionView }>> => {
+    const blank = blankFieldErrors(values, ["endpoint", "access_key_id"]);
+    if (!values.name.trim()) blank.name = "enter a name";
+    if (Object.keys(blank).length > 0) return invalid(blank);
     const parsed = ZUpdateConnection.parse({
       name: values.name,
       endpoint: values.endpoint,
@@ -70,39 +79,26 @@ export async function updateConnectionAction(input: Target & { values: Connectio
       // Unticking never clears the default: a project keeps one until another takes over.
       is_default: values.is_default || undefined,
     });
-    return { ok: true, connection: toConnectionView(await updateConnection(scope, input.connectionId, parsed)) };
-  } catch (error) {
-    return actionFailure(error, { conflictField: "name" });
-  }
-}
+    return { ok: true, connection: toConnectionView(await updateConnection(scope, connectionId, parsed)) };
+  },
+  { conflictField: "name" },
+);
 
-export async function makeDefaultConnectionAction(input: Target): Promise<ActionResult> {
-  try {
-    const { scope } = await projectScopeFor(input.projectId);
-    await updateConnection(scope, input.connectionId, { is_default: true });
-    return { ok: true };
-  } catch (error) {
-    return actionFailure(error);
-  }
-}
+export const makeDefaultConnectionAction = projectAction(ZTarget, async ({ scope }, { connectionId }): Promise<ActionResult> => {
+  await updateConnection(scope, connectionId, { is_default: true });
+  return { ok: true };
+});
 
-export async function deleteConnectionAction(input: Target): Promise<ActionResult> {
-  try {
-    const { scope } = await projectScopeFor(input.projectId);
-    await deleteConnection(scope, input.connectionId);
-    return { ok: true };
-  } catch (error) {
-    return actionFailure(error);
-  }
-}
+export const deleteConnectionAction = projectAction(ZTarget, async ({ scope }, { connectionId }): Promise<ActionResult> => {
+  await deleteConnection(scope, connectionId);
+  return { ok: true };
+});
 
 /** A failed test is still a successful action: `result` carries the S3 server's own error. */
-export async function testConnectionAction(input: Target): Promise<ActionResult<{ result: ConnectionTestResult; testedAt: string }>> {
-  try {
-    const { scope } = await projectScopeFor(input.projectId);
-    const result = await testConnection(scope, input.connectionId);
+export const testConnectionAction = projectAction(
+  ZTarget,
+  async ({ scope }, { connectionId }): Promise<ActionResult<{ result: ConnectionTestResult; testedAt: string }>> => {
+    const result = await testConnection(scope, connectionId);
     return { ok: true, result, testedAt: new Date().toISOString() };
-  } catch (error) {
-    return actionFailure(error);
-  }
-}
+  },
+);
