@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Mediabit needs when they are missing: ffmpeg (media), heif tools
-# (HEIC photos), and with --test also Chromium (e2e) and a PostgreSQL server that is running.
+# (HEIC photos), and with --test also Chromium (e2e) and a PostgreSQL server (scripts/test-postgres.sh starts it).
 set -euo pipefail
 
 want=()
@@ -19,14 +19,3 @@ if ((${#want[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${want[@]}" >/dev/null
 fi
 
-if [[ "${1:-}" == "--test" ]]; then
-  pg_url="${MEDIABIT_TEST_PG_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
-  if ! pg_isready -q -d "$pg_url" 2>/dev/null; then
-    echo "[mediabit] starting PostgreSQL"
-    for version in $(ls /etc/postgresql 2>/dev/null); do
-      pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
-    done
-    for _ in $(seq 1 30); do pg_isready -q -d "$pg_url" && break; sleep 1; done
-    pg_isready -q -d "$pg_url" || { echo "PostgreSQL is not reachable at $pg_url" >&2; exit 1; }
-  fi
-fi

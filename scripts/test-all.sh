@@ -12,7 +12,7 @@ bash scripts/ensure-node.sh || exit 1
 reports=.data/test-reports
 rm -rf "$reports" && mkdir -p "$reports"
 status=0
-pg_admin="${MEDIABIT_TEST_PG_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
+pg_admin="$(bash scripts/test-postgres.sh)" || exit 1
 export MEDIABIT_TEST_PG_URL="$pg_admin"
 
 echo "== type-check"
