@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { revokeKeyAction } from "@/app/dashboard/keys/actions";
+import { revokeKeyAction, setKeyStatusAction } from "@/app/dashboard/keys/actions";
 import { Badge, StatusDot } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogBody, DialogFooter } from "@/components/ui/dialog";
@@ -65,9 +65,12 @@ export function KeysTable({ projectId, keys }: { projectId: string; keys: KeyVie
                 </Td>
                 <Td className="text-right">
                   {isRevoked ? null : (
-                    <Button size="sm" variant="ghost-danger" onClick={() => setRevoking(key)}>
-                      Revoke
-                    </Button>
+                    <div className="flex items-center justify-end gap-1">
+                      <KeyStatusButton projectId={projectId} apiKey={key} />
+                      <Button size="sm" variant="ghost-danger" onClick={() => setRevoking(key)}>
+                        Revoke
+                      </Button>
+                    </div>
                   )}
                 </Td>
               </tr>
@@ -77,6 +80,25 @@ export function KeysTable({ projectId, keys }: { projectId: string; keys: KeyVie
       </Table>
       {revoking ? <RevokeKeyDialog projectId={projectId} apiKey={revoking} onClose={() => setRevoking(null)} /> : null}
     </>
+  );
+}
+
+/** Pause a key (its requests answer 401 until re-enabled) or re-enable it; a refusal shows as the button's title. */
+function KeyStatusButton({ projectId, apiKey }: { projectId: string; apiKey: KeyView }) {
+  const router = useRouter();
+  const change = useAction(setKeyStatusAction, { onOk: () => router.refresh() });
+  const pausing = apiKey.status === "active";
+  return (
+    <span className="inline-flex items-center gap-1">
+      {change.failure ? (
+        <span role="alert" className="max-w-56 truncate text-xs text-red-600" title={change.failure.error} data-testid="key-status-error">
+          {change.failure.error}
+        </span>
+      ) : null}
+      <Button size="sm" variant="ghost" isLoading={change.isPending} onClick={() => change.run({ projectId, keyId: apiKey.id, status: pausing ? "paused" : "active" })}>
+        {pausing ? "Pause" : "Enable"}
+      </Button>
+    </span>
   );
 }
 

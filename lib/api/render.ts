@@ -36,7 +36,16 @@ export type RequestInfo = {
   projectId?: string;
 };
 
-export type ApiResponse = { status: number; body: unknown; headers: Record<string, string> };
+export type ApiResponse = {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+  /** What an Idempotency-Key replay answers instead of `body`: the same response without its one-time secrets. */
+  replayBody?: unknown;
+};
+
+export const SHOWN_ONCE_NOTICE =
+  "This response was replayed for a repeated Idempotency-Key. Its secret was shown once, in the first response, and is not stored: if it was lost, create a new key.";
 
 function baseMeta(info: RequestInfo, type: "object" | "list" | "error"): Record<string, unknown> {
   return {
@@ -53,9 +62,24 @@ export type ObjectOptions = {
   status?: number;
   /** The collection path (`/api/connections`): links name the object in it and the collection. */
   collection?: string;
+  /** Fields of `data` that hold a one-time secret: sent now, replaced by null (with a notice) in idempotent replays. */
+  oneTime?: string[];
 };
 
+function withoutSecrets(data: unknown, fields: string[]): unknown {
+  if (!data || typeof data !== "object") return data;
+  const copy: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  for (const field of fields) if (field in copy) copy[field] = null;
+  copy.secret_notice = SHOWN_ONCE_NOTICE;
+  return copy;
+}
+
 export function objectResponse(info: RequestInfo, data: unknown, options: ObjectOptions = {}): ApiResponse {
+  if (options.oneTime?.length) {
+    const { oneTime, ...rest } = options;
+    const sent = objectResponse(info, data, rest);
+    return { ...sent, replayBody: objectResponse(info, withoutSecrets(data, oneTime), rest).body };
+  }
   const status = options.status ?? 200;
   if (info.profile.name !== "enveloped") return { status, body: data, headers: {} };
   const links: Record<string, string> = { self: info.url.href };

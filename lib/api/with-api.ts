@@ -18,6 +18,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { authenticateKey, type AuthenticatedKey, type ProjectScope } from "@/lib/keys/keys";
+import { requestOrigin } from "@/lib/net/client-address";
 
 type RouteParams = { params: Promise<Record<string, string | string[] | undefined>> };
 
@@ -42,16 +43,45 @@ type Options<TBody, TQuery> = {
   query?: ZodType<TQuery>;
   /** Organisation-level endpoints (projects) need a key created with `admin: true`. */
   admin?: boolean;
+  /** Permission checks that depend on the parsed input: run before an idempotent replay, so a replay never bypasses them. */
+  authorize?: (ctx: ApiContext<TBody, TQuery>) => void;
 };
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
+/** The request's URL at the origin the caller reached (requestOrigin: MEDIABIT_PUBLIC_URL, else Host). */
 export function publicUrl(request: Request): URL {
-  const base = env().MEDIABIT_PUBLIC_URL;
   const url = new URL(request.url);
-  if (!base) return url;
-  const rebased = new URL(url.pathname + url.search, base);
-  return rebased;
+  return new URL(url.pathname + url.search, requestOrigin(request.headers));
+}
+
+// Deeper JSON than any request needs; deeper values would overflow recursive code (zod, JSON.stringify) into a 500.
+const MAX_JSON_DEPTH = 32;
+
+/** PostgreSQL refuses NUL in text, so a NUL anywhere would otherwise surface as a 500. */
+export function hasNul(value: string): boolean {
+  return value.includes("\u0000");
+}
+
+/** One iterative walk (no recursion to overflow): nesting depth and NUL characters in keys and strings. */
+function checkJsonValue(root: unknown): void {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value: root, depth: 0, path: "" }];
+  while (stack.length) {
+    const { value, depth, path } = stack.pop()!;
+    if (typeof value === "string") {
+      if (hasNul(value)) throw new AppError("request_invalid", `${path || "body"}: text may not contain NUL (\\u0000) characters.`, [{ field: path || "body", message: "contains a NUL character" }]);
+      continue;
+    }
+    if (!value || typeof value !== "object") continue;
+    if (depth >= MAX_JSON_DEPTH) {
+      throw new AppError("request_invalid", `Request body is nested deeper than ${MAX_JSON_DEPTH} levels.`, [{ field: path || "body", message: "nested too deeply" }]);
+    }
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (hasNul(key)) throw new AppError("request_invalid", "Field names may not contain NUL (\\u0000) characters.", [{ field: path || "body", message: "a field name contains a NUL character" }]);
+      stack.push({ value: child, depth: depth + 1, path: childPath });
+    }
+  }
 }
 
 async function readBody(request: Request): Promise<string> {
@@ -87,6 +117,7 @@ function parseJson(raw: string): unknown {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new AppError("request_invalid", "Request body must be a JSON object.");
   }
+  checkJsonValue(value);
   return value;
 }
 
@@ -136,7 +167,21 @@ function flatParams(raw: Record<string, string | string[] | undefined>): Record<
   for (const [key, value] of Object.entries(raw)) {
     if (value !== undefined) out[key] = Array.isArray(value) ? value.join("/") : value;
   }
+  // No stored id contains NUL (`%00` in the path): such an id names nothing.
+  if (Object.values(out).some(hasNul)) throw new AppError("not_found", "No object with this id in this project.");
   return out;
+}
+
+function queryObject(url: URL): Record<string, string> {
+  const query = Object.fromEntries(url.searchParams);
+  for (const [name, value] of Object.entries(query)) {
+    if (hasNul(name) || hasNul(value)) {
+      throw new AppError("request_invalid", `Query parameter ${JSON.stringify(name.replaceAll("\u0000", ""))} may not contain NUL (%00) characters.`, [
+        { field: name.replaceAll("\u0000", ""), message: "contains a NUL character" },
+      ]);
+    }
+  }
+  return query;
 }
 
 function newRequestId(): string {
@@ -180,7 +225,7 @@ export function withApi<TBody = undefined, TQuery = undefined>(
 ): (request: Request, route: RouteParams) => Promise<Response> {
   return async (request, route) => {
     const info: RequestInfo = { requestId: newRequestId(), profile: resolveProfileLeniently(request.headers), url: publicUrl(request) };
-    let idempotency: { projectId: string; key: string } | undefined;
+    let idempotency: { owner: { projectId: string; apiKeyId: string }; key: string } | undefined;
     try {
       const auth = await authenticateKey(request.headers.get("authorization"));
       info.orgId = auth.orgId;
@@ -192,14 +237,6 @@ export function withApi<TBody = undefined, TQuery = undefined>(
       const raw = BODY_METHODS.has(request.method) ? await readBody(request) : "";
       const json = BODY_METHODS.has(request.method) ? parseJson(raw) : undefined;
 
-      const idempotencyKey = request.method === "POST" ? request.headers.get("idempotency-key") : null;
-      if (idempotencyKey !== null) {
-        const fingerprint = fingerprintRequest(request.method, info.url.pathname + info.url.search, raw);
-        const claim = await claimIdempotencyKey(auth.projectId, idempotencyKey, fingerprint);
-        if (claim.kind === "replay") return toResponse(info, claim.response);
-        idempotency = { projectId: auth.projectId, key: idempotencyKey };
-      }
-
       let body = undefined as TBody;
       if (options.body) {
         const parsed = options.body.safeParse(json);
@@ -208,7 +245,7 @@ export function withApi<TBody = undefined, TQuery = undefined>(
       }
       let query = undefined as TQuery;
       if (options.query) {
-        const parsed = options.query.safeParse(Object.fromEntries(info.url.searchParams));
+        const parsed = options.query.safeParse(queryObject(info.url));
         if (!parsed.success) throw validationError(parsed.error, "query");
         query = parsed.data;
       }
@@ -227,14 +264,26 @@ export function withApi<TBody = undefined, TQuery = undefined>(
         list: (items, page) => listResponse(info, items, page),
         message: (text) => messageResponse(info, text),
       };
+      options.authorize?.(ctx);
+
+      // Input is checked and the caller authorised before a replay: a replay answers only the key that made the request.
+      const idempotencyKey = request.method === "POST" ? request.headers.get("idempotency-key") : null;
+      if (idempotencyKey !== null) {
+        const owner = { projectId: auth.projectId, apiKeyId: auth.keyId };
+        const fingerprint = fingerprintRequest(request.method, info.url.pathname + info.url.search, raw);
+        const claim = await claimIdempotencyKey(owner, idempotencyKey, fingerprint, info.url.origin);
+        if (claim.kind === "replay") return toResponse(info, claim.response);
+        idempotency = { owner, key: idempotencyKey };
+      }
+
       const response = await handler(ctx);
       if (idempotency) {
-        if (response.status < 400) await completeIdempotencyKey(idempotency.projectId, idempotency.key, response);
-        else await releaseIdempotencyKey(idempotency.projectId, idempotency.key);
+        if (response.status < 400) await completeIdempotencyKey(idempotency.owner, idempotency.key, response, info.url.origin);
+        else await releaseIdempotencyKey(idempotency.owner, idempotency.key);
       }
       return toResponse(info, response);
     } catch (error) {
-      if (idempotency) await releaseIdempotencyKey(idempotency.projectId, idempotency.key).catch(() => undefined);
+      if (idempotency) await releaseIdempotencyKey(idempotency.owner, idempotency.key).catch(() => undefined);
       const appError = toAppError(error, info.requestId);
       return toResponse(info, errorResponse(info, { status: appError.status, code: appError.code, message: appError.message, details: appError.details }));
     }

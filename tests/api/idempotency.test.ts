@@ -33,7 +33,7 @@ describe("Idempotency-Key on POST", () => {
   it("answers 409 while the first request with the key is still running", async () => {
     const p = await createTestProject("latest");
     const fingerprint = fingerprintRequest("POST", "/api/connections", JSON.stringify(body));
-    await claimIdempotencyKey(p.projectId, "k-3", fingerprint);
+    await claimIdempotencyKey({ projectId: p.projectId, apiKeyId: p.keyId }, "k-3", fingerprint, "http://localhost:3000");
     const retry = await call("POST", "/api/connections", { key: p.key, body, headers: { "Idempotency-Key": "k-3" } });
     expect(retry.status).toBe(409);
     expect(retry.body.kind).toBe("idempotency_in_progress");
@@ -67,6 +67,52 @@ describe("Idempotency-Key on POST", () => {
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.every((s) => s === 201 || s === 200 || s === 409)).toBe(true);
     expect(await connections(p.projectId)).toBe(1);
+  });
+
+  it("treats another key's same Idempotency-Key as a new request, authorised on its own", async () => {
+    const p = await createTestProject("latest");
+    const adminBody = { name: "ci admin", admin: true };
+    const created = await call("POST", "/api/keys", { key: p.adminKey, body: adminBody, headers: { "Idempotency-Key": "shared-k" } });
+    expect(created.status).toBe(201);
+    expect(created.body.secret).toMatch(/^ittybit_live_/);
+    // The project's non-admin key sends the same request: it is refused, and hears nothing of the first response.
+    const other = await call("POST", "/api/keys", { key: p.key, body: adminBody, headers: { "Idempotency-Key": "shared-k" } });
+    expect(other.status).toBe(403);
+    expect(other.body.kind).toBe("admin_required");
+    expect(JSON.stringify(other.body)).not.toContain(created.body.secret);
+    expect(JSON.stringify(other.body)).not.toContain(created.body.id);
+    // A request it may make, with the same Idempotency-Key, is its own new request.
+    const own = await call("POST", "/api/connections", { key: p.key, body, headers: { "Idempotency-Key": "shared-k" } });
+    expect(own.status).toBe(201);
+    expect(own.headers.get("idempotent-replayed")).toBeNull();
+  });
+
+  it("replays a created key without its secret, which is never stored", async () => {
+    const p = await createTestProject("2025-01-01");
+    const first = await call("POST", "/api/keys", { key: p.adminKey, body: { name: "deploy" }, headers: { "Idempotency-Key": "once" } });
+    expect(first.status).toBe(201);
+    const secret = first.body.data.secret as string;
+    expect(secret).toMatch(/^ittybit_live_/);
+    const replay = await call("POST", "/api/keys", { key: p.adminKey, body: { name: "deploy" }, headers: { "Idempotency-Key": "once" } });
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body.data).toMatchObject({ id: first.body.data.id, secret: null, secret_notice: expect.stringContaining("shown once") });
+    const rows = await (await db()).idempotencyRecord.findMany({ where: { projectId: p.projectId } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.body).not.toContain(secret);
+    expect(rows[0]!.body).not.toContain(secret.slice(-20));
+  });
+
+  it("stores no request origin: a replay names the origin it was asked at", async () => {
+    const p = await createTestProject("2025-01-01");
+    const first = await call("POST", "/api/connections", { key: p.key, body, headers: { "Idempotency-Key": "host-1", host: "a.example.com" } });
+    expect(first.status).toBe(201);
+    expect(first.body.links.self).toMatch(/^http:\/\/a\.example\.com\/api\/connections\//);
+    const row = await (await db()).idempotencyRecord.findFirstOrThrow({ where: { projectId: p.projectId } });
+    expect(row.body).not.toContain("a.example.com");
+    const replay = await call("POST", "/api/connections", { key: p.key, body, headers: { "Idempotency-Key": "host-1", host: "b.example.com" } });
+    expect(replay.status).toBe(200);
+    expect(replay.body.links.self).toBe(first.body.links.self.replace("a.example.com", "b.example.com"));
   });
 
   it("refuses an over-long key", async () => {

@@ -1,8 +1,7 @@
 // GET /api/keys — list this project's API keys · POST /api/keys — create one (the secret is shown once)
 import { ZListQuery } from "@/lib/api/pagination";
-import { AppError } from "@/lib/api/errors";
 import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
-import { createKey, listKeys } from "@/lib/keys/keys";
+import { assertMayCreateKey, createKey, keyActor, listKeys } from "@/lib/keys/keys";
 import { renderKey } from "@/lib/keys/render";
 import { ZCreateKey } from "@/lib/keys/schemas";
 
@@ -16,11 +15,10 @@ export const GET = withApi(
 
 export const POST = withApi(
   async (ctx) => {
-    if (ctx.body.admin && !ctx.auth.admin) throw new AppError("admin_required", "Only an admin key can create another admin key.");
-    const { key, secret } = await createKey(ctx.scope, ctx.body);
-    return ctx.object(renderKey(ctx.profile, key, secret), { status: 201, collection: "/api/keys" });
+    const { key, secret } = await createKey(ctx.scope, ctx.body, { actor: keyActor(ctx.auth) });
+    return ctx.object(renderKey(ctx.profile, key, secret), { status: 201, collection: "/api/keys", oneTime: ["secret"] });
   },
-  { body: ZCreateKey },
+  { body: ZCreateKey, authorize: (ctx) => assertMayCreateKey(keyActor(ctx.auth), ctx.body) },
 );
 
 export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");
