@@ -44,6 +44,9 @@ const ZEnv = z.object({
   INNGEST_DEV: z.string().optional(),
   // Signs dashboard sessions; without it one is derived from serverSecret().
   AUTH_SECRET: z.string().min(32).optional(),
+  // Invitation e-mails: smtp(s)://user:pass@host:port and the From header; links in them need MEDIABIT_PUBLIC_URL.
+  MEDIABIT_SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must look like smtp://user:pass@host:587 or smtps://…" }).optional(),
+  MEDIABIT_MAIL_FROM: z.string().min(3).optional(),
 });
 
 export type TEnv = z.infer<typeof ZEnv> & { dataDir: string };

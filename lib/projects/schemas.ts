@@ -23,3 +23,7 @@ export const ZUpdateProject = z.strictObject({
   delivery_access: z.enum(["public", "signed"]).optional(),
 });
 export type TUpdateProject = z.infer<typeof ZUpdateProject>;
+
+// Dashboard settings (components/settings): a member renames, an owner deletes with the name typed back.
+export const ZRenameProjectInput = z.object({ projectId: z.string().max(100), name: z.string().trim().min(1, "enter a name").max(100, "use at most 100 characters") });
+export const ZDeleteProjectInput = z.object({ projectId: z.string().max(100), confirmName: z.string().max(200) });

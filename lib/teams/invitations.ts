@@ -3,8 +3,11 @@
 import { AppError } from "@/lib/api/errors";
 import { sha256Hex } from "@/lib/crypto/secrets";
 import { db } from "@/lib/db/client";
-import type { Invitation, Prisma } from "@/lib/db/generated/client";
-import { randomToken } from "@/lib/ids";
+import type { Invitation, MemberRole, Prisma } from "@/lib/db/generated/client";
+import { newId, randomToken } from "@/lib/ids";
+import { sendInvitationMail, type MailOutcome } from "@/lib/teams/mail";
+import { assertOwner, type TeamScope } from "@/lib/teams/members";
+import type { TInviteMember } from "@/lib/teams/schemas";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -50,4 +53,137 @@ export async function acceptInvitationInTx(
   const existing = await tx.membership.findUnique({ where: { orgId_userId: { orgId: invitation.orgId, userId: input.userId } } });
   if (!existing) await tx.membership.create({ data: { orgId: invitation.orgId, userId: input.userId, role: invitation.role } });
   return { orgId: invitation.orgId };
+}
+
+export type InvitationView = { id: string; email: string; role: MemberRole; invitedBy: string | null; createdAt: Date; expiresAt: Date };
+
+async function inviterLabels(tx: Prisma.TransactionClient, userIds: (string | null)[]): Promise<Map<string, string>> {
+  const ids = [...new Set(userIds.filter((id): id is string => Boolean(id)))];
+  if (ids.length === 0) return new Map();
+  const users = await tx.user.findMany({ where: { id: { in: ids } }, select: { id: true, email: true, name: true } });
+  return new Map(users.map((u) => [u.id, u.name ? `${u.name} (${u.email})` : u.email]));
+}
+
+/**
+ * An owner invites an address. A new invitation for the same address replaces a pending one (its link stops
+ * working): the old token is not stored, so it could not be shown again anyway.
+ */
+export async function createInvitation(
+  scope: TeamScope,
+  input: Pick<TInviteMember, "email" | "role">,
+  now = new Date(),
+): Promise<{ invitation: Invitation; token: string }> {
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    await assertOwner(tx, scope, "invite people");
+    const existing = await tx.membership.findFirst({ where: { orgId: scope.orgId, user: { email: input.email } }, select: { userId: true } });
+    if (existing) throw new AppError("conflict", `${input.email} is already a member of this organisation.`, [{ field: "email", message: "this person is already a member" }]);
+    await tx.invitation.updateMany({
+      where: { orgId: scope.orgId, email: input.email, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
+      data: { revokedAt: now },
+    });
+    const { token, tokenHash } = newInvitationToken();
+    const invitation = await tx.invitation.create({
+      data: {
+        id: newId("inv"),
+        orgId: scope.orgId,
+        email: input.email,
+        role: input.role,
+        tokenHash,
+        invitedBy: scope.userId,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+      },
+    });
+    return { invitation, token };
+  });
+}
+
+/** Creates the invitation, then e-mails it when this server can; the caller shows the link either way. */
+export async function inviteMember(scope: TeamScope, input: Pick<TInviteMember, "email" | "role">): Promise<{ invitation: Invitation; token: string; mail: MailOutcome }> {
+  const { invitation, token } = await createInvitation(scope, input);
+  const prisma = await db();
+  const [org, inviter] = await Promise.all([
+    prisma.organization.findUniqueOrThrow({ where: { id: scope.orgId }, select: { name: true } }),
+    prisma.user.findUniqueOrThrow({ where: { id: scope.userId }, select: { email: true, name: true } }),
+  ]);
+  const mail = await sendInvitationMail({
+    to: invitation.email,
+    orgName: org.name,
+    inviter: inviter.name ?? inviter.email,
+    role: invitation.role,
+    token,
+    expiresAt: invitation.expiresAt,
+  });
+  return { invitation, token, mail };
+}
+
+/** Invitations that can still be accepted, newest first; owners only (they carry other people's addresses). */
+export async function listPendingInvitations(scope: TeamScope, now = new Date()): Promise<InvitationView[]> {
+  const prisma = await db();
+  return prisma.$transaction(async (tx) => {
+    await assertOwner(tx, scope, "see pending invitations");
+    const rows = await tx.invitation.findMany({
+      where: { orgId: scope.orgId, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
+      orderBy: { createdAt: "desc" },
+    });
+    const labels = await inviterLabels(tx, rows.map((r) => r.invitedBy));
+    return rows.map((r) => ({
+      id: r.id,
+      email: r.email,
+      role: r.role,
+      invitedBy: r.invitedBy ? (labels.get(r.invitedBy) ?? null) : null,
+      createdAt: r.createdAt,
+      expiresAt: r.expiresAt,
+    }));
+  });
+}
+
+export async function revokeInvitation(scope: TeamScope, invitationId: string, now = new Date()): Promise<void> {
+  const prisma = await db();
+  await prisma.$transaction(async (tx) => {
+    await assertOwner(tx, scope, "revoke invitations");
+    const { count } = await tx.invitation.updateMany({
+      where: { id: invitationId, orgId: scope.orgId, acceptedAt: null, revokedAt: null },
+      data: { revokedAt: now },
+    });
+    if (count !== 1) throw new AppError("not_found", "This invitation is no longer pending: it was accepted or revoked. Reload the page.");
+  });
+}
+
+export type InvitationStatus = "pending" | "accepted" | "revoked" | "expired";
+
+export type InvitationDetails = {
+  status: InvitationStatus;
+  orgId: string;
+  orgName: string;
+  email: string;
+  role: MemberRole;
+  inviter: string | null;
+  expiresAt: Date;
+};
+
+/** What /invite/<token> shows; null for a token that never existed (nothing to say about it). */
+export async function describeInvitation(token: string, now = new Date()): Promise<InvitationDetails | null> {
+  if (!/^inv_[0-9A-Za-z]{40}$/.test(token)) return null;
+  const prisma = await db();
+  const invitation = await prisma.invitation.findUnique({ where: { tokenHash: sha256Hex(token) }, include: { org: { select: { name: true } } } });
+  if (!invitation) return null;
+  const status: InvitationStatus = invitation.acceptedAt ? "accepted" : invitation.revokedAt ? "revoked" : invitation.expiresAt <= now ? "expired" : "pending";
+  const labels = await inviterLabels(prisma, [invitation.invitedBy]);
+  return {
+    status,
+    orgId: invitation.orgId,
+    orgName: invitation.org.name,
+    email: invitation.email,
+    role: invitation.role,
+    inviter: invitation.invitedBy ? (labels.get(invitation.invitedBy) ?? null) : null,
+    expiresAt: invitation.expiresAt,
+  };
+}
+
+/** Accepts in its own transaction (a signed-in person clicking "Join"); sign-up uses acceptInvitationInTx. */
+export async function acceptInvitation(input: { token: string; userId: string; email: string }): Promise<{ orgId: string }> {
+  const prisma = await db();
+  return prisma.$transaction((tx) => acceptInvitationInTx(tx, input));
 }
