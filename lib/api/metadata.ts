@@ -1,5 +1,7 @@
-// User key/value metadata on files, media, jobs and runs (conventions.md §9), merged on update.
+// User key/value metadata on files, media, tasks, jobs and runs (conventions.md §9), merged on update. One schema
+// for every metadata field, also for the free-form options of ingest, probe and export tasks.
 import { z } from "zod";
+import { AppError } from "@/lib/api/errors";
 
 const ZValue = z.union([z.string().max(2048), z.number(), z.boolean()]);
 
@@ -13,6 +15,18 @@ export const ZMetadataPatch = z
   .refine((value) => Object.keys(value).length <= 50, "at most 50 keys");
 
 export type TMetadata = z.infer<typeof ZMetadata>;
+
+/** For bodies read by hand rather than by a zod schema (tasks, run steps): ZMetadata's rules, as a 400 naming `field`. */
+export function parseMetadata(value: unknown, field: string): TMetadata {
+  const parsed = ZMetadata.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.map((issue) => ({ field: [field, ...issue.path.map(String)].join("."), message: issue.message }));
+  throw new AppError(
+    "request_invalid",
+    `${field}: expected at most 50 keys (letters, digits, _ . -) with string, number or boolean values. ${details.map((d) => `${d.field}: ${d.message}`).join("; ")}.`,
+    details,
+  );
+}
 
 /** New keys are added, existing ones overwritten, `null` removes a key. */
 export function mergeMetadata(current: unknown, patch: Record<string, string | number | boolean | null>): TMetadata {

@@ -35,10 +35,15 @@ async function findTarget(projectId: string, path: string): Promise<Target | nul
   return null;
 }
 
-type Access = { ok: true; expiry?: number } | { ok: false; status: number; message: string };
+/** `signedDir`: the signature was for a package folder (`<dir>/`), which must turn out to own the path. */
+type Access = { ok: true; expiry?: number; signedDir?: string } | { ok: false; status: number; message: string };
 
-/** A signature for the exact path, or (inside a package) for the package folder (`<dir>/`). */
-function checkAccess(request: Request, url: URL, projectId: string, path: string, target: Target, required: boolean): Access {
+/**
+ * A signature for the exact path, or for one of its folders (`<dir>/`, a package's). Checked from the URL alone,
+ * before any lookup, so a project that serves only signed URLs answers every unsigned or badly signed request
+ * with the same 403 whether the path exists or not.
+ */
+function checkAccess(request: Request, url: URL, projectId: string, path: string, required: boolean): Access {
   const signature = url.searchParams.get("signature");
   const expiry = url.searchParams.get("expiry");
   if (!signature || !expiry) {
@@ -46,12 +51,18 @@ function checkAccess(request: Request, url: URL, projectId: string, path: string
   }
   const secret = projectSigningSecret(projectId);
   const common = { expiry, method: url.searchParams.get("method"), requestMethod: request.method, signature, secret };
-  let result = verifySignature({ path, ...common });
-  if (!result.ok && target.packageDir) result = verifySignature({ path: `${target.packageDir}/`, ...common });
+  const result = verifySignature({ path, ...common });
   if (result.ok) return { ok: true, expiry: Number(expiry) };
+  const segments = path.split("/");
+  for (let depth = segments.length - 1; depth >= 1; depth--) {
+    const dir = segments.slice(0, depth).join("/");
+    if (verifySignature({ path: `${dir}/`, ...common }).ok) return { ok: true, expiry: Number(expiry), signedDir: dir };
+  }
   const message = result.reason === "expired" ? "This signed URL has expired." : result.reason === "method_mismatch" ? "This signed URL was made for another method." : "The signature does not match this URL.";
   return { ok: false, status: 403, message };
 }
+
+const BAD_SIGNATURE = "The signature does not match this URL.";
 
 /** Relative URIs in a signed playlist (or a thumbnails VTT) carry a package-wide signature, so players can fetch segments and sprites. */
 async function signedPlaylist(text: string, projectId: string, packageDir: string, expiry: number, vtt = false): Promise<string> {
@@ -80,13 +91,17 @@ async function signedPlaylist(text: string, projectId: string, packageDir: strin
 export async function deliver(request: Request, alias: string, segments: string[]): Promise<Response> {
   const url = new URL(request.url);
   const path = segments.join("/");
+  // No alias or stored path contains NUL (PostgreSQL refuses it in text): such a path names nothing.
+  if (alias.includes("\u0000") || path.includes("\u0000")) return problem(404, "No such file.");
   const prisma = await db();
   const project = await prisma.project.findUnique({ where: { alias }, select: { id: true, deliveryAccess: true } });
   if (!project || !path) return problem(404, "No such file.");
+  const access = checkAccess(request, url, project.id, path, project.deliveryAccess === "signed");
+  if (!access.ok) return problem(access.status, access.message);
   const target = await findTarget(project.id, path);
   if (!target) return problem(404, `No file at '${path}'.`);
-  const access = checkAccess(request, url, project.id, path, target, project.deliveryAccess === "signed");
-  if (!access.ok) return problem(access.status, access.message);
+  // A folder's signature opens only the package that folder is.
+  if (access.signedDir !== undefined && target.packageDir !== access.signedDir) return problem(403, BAD_SIGNATURE);
 
   const store = getStore();
   const info = await store.head(target.key);

@@ -1,6 +1,7 @@
 // The four request shapes of POST /tasks (tasks.md §1) — and run/job steps — become one canonical
 // task: where the bytes come from, what to do with them, and where the result goes.
 import { AppError } from "@/lib/api/errors";
+import { parseMetadata } from "@/lib/api/metadata";
 import { canonicalId } from "@/lib/ids";
 import { resolveKind } from "@/lib/tasks/kinds";
 
@@ -143,8 +144,8 @@ export function normalizeTaskRequest(body: Record<string, unknown>): TCanonicalT
     else if (bucket && objectKey) destination = { bucket, key: objectKey, connectionId: outputConnection, url: `s3://${bucket}/${objectKey}` };
   }
 
-  const metadata = body.metadata ?? given.metadata;
-  if (metadata !== undefined && !isObject(metadata)) throw new AppError("request_invalid", "metadata: expected an object of key/value pairs.", [{ field: "metadata", message: "expected object" }]);
+  const rawMetadata = body.metadata ?? given.metadata;
+  const metadata = rawMetadata === undefined ? undefined : parseMetadata(rawMetadata, body.metadata !== undefined ? "metadata" : "options.metadata");
 
   const options = Object.fromEntries(Object.entries(given).filter(([key]) => !ROUTING_OPTIONS.includes(key)));
   return {
@@ -156,7 +157,7 @@ export function normalizeTaskRequest(body: Record<string, unknown>): TCanonicalT
     ref: str(body.ref, "ref") ?? str(given.ref, "options.ref"),
     folder: str(body.folder, "folder") ?? str(given.folder, "options.folder"),
     filename: str(body.filename, "filename") ?? str(given.filename, "options.filename"),
-    metadata: (metadata as Record<string, unknown> | undefined) ?? {},
+    metadata: metadata ?? {},
     webhookUrl: str(body.webhook_url, "webhook_url"),
     mediaId: kind === "ingest" ? str(body.media_id, "media_id") : undefined,
   };

@@ -1,4 +1,5 @@
 // Tasks: one unit of media work (ingest, probe, export, transforms), run by the durable engine.
+import { parseMetadata } from "@/lib/api/metadata";
 import { AppError, notFound } from "@/lib/api/errors";
 import { paginate } from "@/lib/api/pagination";
 import type { Profile } from "@/lib/api/version";
@@ -93,6 +94,9 @@ export async function prepareTask(scope: ProjectScope, canonical: TCanonicalTask
   if (isTransformKind(canonical.kind)) {
     canonical.options = parseMediaOptions(canonical.kind, canonical.options) as Record<string, unknown>;
     assertOptionsEncodable(canonical.kind, canonical.options, await listFfmpegEncoders());
+  } else if (Object.keys(canonical.options).length > 0) {
+    // Ingest, probe and export keep their remaining options as given: the metadata rules bound what is stored.
+    canonical.options = parseMetadata(canonical.options, "options");
   }
   const source = canonical.source?.type === "parent" ? canonical.source : await resolveSourceConnections(scope, canonical.source);
   const destination = await resolveDestination(scope, canonical.destination);

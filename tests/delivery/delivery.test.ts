@@ -321,4 +321,41 @@ describe('a project with delivery_access: "signed"', () => {
     await api(app.origin, "PATCH", `/api/projects/${q.projectId}`, { key: q.adminKey, body: { delivery_access: "public" } });
     expect((await get(file.url)).status).toBe(200);
   });
+
+  it("answers every unsigned or badly signed request with the same 403, whether the path exists or not", async () => {
+    const q = await createTestProject("2025-08-20");
+    const file = await ingest(q, { folder: "members", filename: "video.mp4" });
+    await api(app.origin, "PATCH", `/api/projects/${q.projectId}`, { key: q.adminKey, body: { delivery_access: "signed" } });
+    const missing = file.url.replace("video.mp4", "no-such-file.mp4");
+    const signed = new URL((await api(app.origin, "POST", "/api/signatures", { key: q.key, body: { folder: "members", filename: "video.mp4" } })).body.url);
+    const badSignature = (target: string) => {
+      const url = new URL(target);
+      url.search = signed.search;
+      url.searchParams.set("signature", "A".repeat(43));
+      return url.href;
+    };
+    const answers = [];
+    for (const target of [file.url, missing, badSignature(file.url), badSignature(missing), `${file.url.replace("/members/video.mp4", "/nowhere/a/b")}`]) {
+      const res = await get(target);
+      answers.push({ status: res.status, body: res.bytes.toString("utf8") });
+    }
+    expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 403, 403]);
+    expect(answers[1]!.body).toBe(answers[0]!.body);
+    expect(answers[3]!.body).toBe(answers[2]!.body);
+    expect(answers[4]!.body).toBe(answers[0]!.body);
+    // Signed, the missing path is a 404: its holder was given that path.
+    const signedMissing = await api(app.origin, "POST", "/api/signatures", { key: q.key, body: { folder: "members", filename: "no-such-file.mp4" } });
+    expect((await get(signedMissing.body.url)).status).toBe(404);
+  });
+});
+
+describe("NUL in a delivery path", () => {
+  it("answers 404, not 500, for %00 in the alias or the path, signed project or not", async () => {
+    const alias = new URL(shared.url).pathname.split("/")[2]!;
+    for (const path of [`/f/${alias}/shared/video%00.mp4`, `/f/${alias}%00/shared/video.mp4`, `/f/${alias}/%00`]) {
+      const res = await get(`${app.origin}${path}`);
+      expect(res.status, path).toBe(404);
+      expect(JSON.parse(res.bytes.toString("utf8")).kind, path).toBe("not_found");
+    }
+  });
 });
