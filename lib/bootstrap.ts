@@ -1,5 +1,7 @@
-// First start: an organisation, a project, a dashboard login and an API key, so the app is usable
-// with no browser step. With MEDIABIT_BOOTSTRAP_KEY, that exact string becomes the first API key.
+// First start: an organisation, a project, its first owner and an API key, so the app is usable with no
+// browser step. The owner is MEDIABIT_BOOTSTRAP_EMAIL/PASSWORD, else a generated login printed once; with
+// MEDIABIT_BOOTSTRAP_KEY, that exact string becomes the first API key. The organisation always has an
+// owner, so nobody can claim it by signing up.
 import { randomBytes } from "node:crypto";
 import { sha256Hex } from "@/lib/crypto/secrets";
 import { db } from "@/lib/db/client";
@@ -13,15 +15,25 @@ export const DEV_LOGIN_EMAIL = "admin@mediabit.local";
 
 export type BootstrapResult = {
   createdOrganization: boolean;
+  /** A generated login, to print once. */
   login?: { email: string; password: string };
+  /** The owner given by MEDIABIT_BOOTSTRAP_EMAIL (its password is not printed). */
+  owner?: { email: string; isExistingUser: boolean };
   apiKey?: { id: string; secret?: string; fromEnv: boolean };
 };
+
+function configuredOwner(): { email: string; password: string } | undefined {
+  const { MEDIABIT_BOOTSTRAP_EMAIL: email, MEDIABIT_BOOTSTRAP_PASSWORD: password } = env();
+  if (Boolean(email) !== Boolean(password)) {
+    throw new Error("invalid settings: set both MEDIABIT_BOOTSTRAP_EMAIL and MEDIABIT_BOOTSTRAP_PASSWORD, or neither");
+  }
+  return email && password ? { email, password } : undefined;
+}
 
 export async function bootstrap(): Promise<BootstrapResult> {
   const prisma = await db();
   const configuredKey = env().MEDIABIT_BOOTSTRAP_KEY;
-  const password = randomBytes(9).toString("base64url");
-  const passwordHash = await hashPassword(password);
+  const owner = configuredOwner();
   return prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${BOOTSTRAP_LOCK_ID})`;
     const result: BootstrapResult = { createdOrganization: false };
@@ -31,11 +43,20 @@ export async function bootstrap(): Promise<BootstrapResult> {
       await tx.organization.create({ data: { id: orgId, name: "Mediabit" } });
       project = await tx.project.create({ data: { id: newId("prj"), orgId, name: "Default", alias: "default" } });
       result.createdOrganization = true;
-      if (!configuredKey) {
-        const user = await tx.user.create({ data: { id: newId("usr"), email: DEV_LOGIN_EMAIL, name: "Admin", passwordHash } });
-        await tx.membership.create({ data: { orgId, userId: user.id, role: "owner" } });
-        result.login = { email: DEV_LOGIN_EMAIL, password };
+    }
+    // Also repairs databases from versions that left this organisation ownerless when a bootstrap key was set.
+    if ((await tx.membership.count({ where: { orgId: project.orgId } })) === 0) {
+      const email = owner?.email ?? DEV_LOGIN_EMAIL;
+      const existing = await tx.user.findUnique({ where: { email } });
+      let userId = existing?.id;
+      if (!userId) {
+        const password = owner?.password ?? randomBytes(12).toString("base64url");
+        userId = newId("usr");
+        await tx.user.create({ data: { id: userId, email, name: owner ? null : "Admin", passwordHash: await hashPassword(password) } });
+        if (!owner) result.login = { email, password };
       }
+      await tx.membership.create({ data: { orgId: project.orgId, userId, role: "owner" } });
+      if (owner || existing) result.owner = { email, isExistingUser: Boolean(existing) };
     }
     if ((await tx.apiKey.count()) > 0) return result;
     if (!configuredKey && !result.createdOrganization) return result;
@@ -53,6 +74,7 @@ export function describeBootstrap(result: BootstrapResult, baseUrl: string): str
   if (result.login) {
     lines.push(`Dashboard login (shown once): ${result.login.email} / ${result.login.password}  →  ${baseUrl}/login`);
   }
+  if (result.owner) lines.push(`${result.owner.email} is the owner of the first organisation${result.owner.isExistingUser ? " (an existing account)" : " (MEDIABIT_BOOTSTRAP_EMAIL)"}.`);
   if (result.apiKey?.secret) lines.push(`API key (shown once): ${result.apiKey.secret}`);
   if (result.apiKey?.fromEnv) lines.push(`MEDIABIT_BOOTSTRAP_KEY installed as API key ${result.apiKey.id}.`);
   return lines;

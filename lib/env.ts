@@ -47,6 +47,18 @@ const ZEnv = z.object({
   // Invitation e-mails: smtp(s)://user:pass@host:port and the From header; links in them need MEDIABIT_PUBLIC_URL.
   MEDIABIT_SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must look like smtp://user:pass@host:587 or smtps://…" }).optional(),
   MEDIABIT_MAIL_FROM: z.string().min(3).optional(),
+  // The first owner of the organisation made at first start (both or neither); else a one-time login is printed.
+  MEDIABIT_BOOTSTRAP_EMAIL: z.email().trim().toLowerCase().optional(),
+  MEDIABIT_BOOTSTRAP_PASSWORD: z.string().min(8).max(200).optional(),
+  // Who may create an account: anyone (`open`), holders of an invitation (`invite`), or nobody (`closed`).
+  MEDIABIT_SIGNUP: z.enum(["open", "invite", "closed"]).default("invite"),
+  // Failed sign-ins and sign-ups per client address: beyond the limit, 429 until the window lets one go.
+  MEDIABIT_AUTH_ADDRESS_LIMIT: z.coerce.number().int().positive().default(20),
+  MEDIABIT_AUTH_ADDRESS_WINDOW_SECONDS: z.coerce.number().int().positive().default(300),
+  // Failed sign-ins per account: beyond the limit each attempt on it waits the delay first (never a lock-out).
+  MEDIABIT_AUTH_ACCOUNT_LIMIT: z.coerce.number().int().positive().default(10),
+  MEDIABIT_AUTH_ACCOUNT_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+  MEDIABIT_AUTH_ACCOUNT_DELAY_MS: z.coerce.number().int().min(0).default(3000),
 });
 
 export type TEnv = z.infer<typeof ZEnv> & { dataDir: string };

@@ -2,6 +2,7 @@
 import { opendir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { purgeExpiredIdempotencyKeys } from "@/lib/api/idempotency";
+import { purgeOldAuthAttempts } from "@/lib/auth/rate-limit";
 import { scratchDir } from "@/lib/files/fetch-source";
 import { deleteExpiredMedia } from "@/lib/media-items/media";
 import { getStore } from "@/lib/storage/store";
@@ -31,6 +32,7 @@ async function sweepScratch(now = Date.now()): Promise<number> {
 export async function runMaintenance(): Promise<void> {
   await deleteExpiredMedia();
   await purgeExpiredIdempotencyKeys();
+  await purgeOldAuthAttempts();
   await getStore().sweepAbandoned(ABANDONED_AFTER_MS);
   await sweepScratch();
 }

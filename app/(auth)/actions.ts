@@ -1,21 +1,30 @@
 "use server";
-// Sign-in and sign-up from the auth pages; both end signed in, the client then opens the dashboard.
+// Sign-in and sign-up from the auth pages; both end signed in and tell the client where to go next.
 import { AuthError } from "next-auth";
+import { headers } from "next/headers";
 import { z } from "zod";
-import { signIn } from "@/lib/auth/session";
+import { afterSignInPath } from "@/lib/auth/callback-path";
+import { registerAccount } from "@/lib/auth/credentials";
+import { RateLimitedError } from "@/lib/auth/rate-limit";
+import { RateLimitedSignin, signIn } from "@/lib/auth/session";
 import { actionFailure, type ActionResult } from "@/lib/dashboard/action-result";
-import { signUp, ZSignUp } from "@/lib/users/users";
+import { clientAddress } from "@/lib/net/client-address";
+import { ZSignUp } from "@/lib/users/users";
 
 const ZSignIn = z.object({
-  email: z.string().trim().min(1, "enter your email address"),
-  password: z.string().min(1, "enter your password"),
+  email: z.string().trim().min(1, "enter your email address").max(320, "enter your email address"),
+  password: z.string().min(1, "enter your password").max(200, "wrong email or password"),
+  callbackUrl: z.string().max(2000).optional(),
 });
 
-async function startSession(email: string, password: string): Promise<ActionResult> {
+type Signed = ActionResult<{ redirectTo: string }>;
+
+async function startSession(email: string, password: string, redirectTo: string): Promise<Signed> {
   try {
     await signIn("credentials", { email, password, redirect: false });
-    return { ok: true };
+    return { ok: true, redirectTo };
   } catch (error) {
+    if (error instanceof RateLimitedSignin) return actionFailure(new RateLimitedError(error.retryAfterSeconds));
     if (error instanceof AuthError && error.type === "CredentialsSignin") {
       return { ok: false, error: "Wrong email or password.", fieldErrors: {} };
     }
@@ -23,19 +32,19 @@ async function startSession(email: string, password: string): Promise<ActionResu
   }
 }
 
-export async function signInAction(input: { email: string; password: string }): Promise<ActionResult> {
+export async function signInAction(input: z.input<typeof ZSignIn>): Promise<Signed> {
   const parsed = ZSignIn.safeParse(input);
   if (!parsed.success) return actionFailure(parsed.error);
-  return startSession(parsed.data.email, parsed.data.password);
+  return startSession(parsed.data.email, parsed.data.password, afterSignInPath(parsed.data.callbackUrl));
 }
 
-export async function signUpAction(input: { name?: string; email: string; password: string }): Promise<ActionResult> {
+export async function signUpAction(input: z.input<typeof ZSignUp>): Promise<Signed> {
   const parsed = ZSignUp.safeParse(input);
   if (!parsed.success) return actionFailure(parsed.error);
   try {
-    await signUp(parsed.data);
+    await registerAccount({ ...parsed.data, address: clientAddress(await headers()) });
   } catch (error) {
     return actionFailure(error, { conflictField: "email" });
   }
-  return startSession(parsed.data.email, parsed.data.password);
+  return startSession(parsed.data.email, parsed.data.password, "/dashboard");
 }

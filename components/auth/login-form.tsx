@@ -9,11 +9,19 @@ import { useAction } from "@/components/ui/use-action";
 
 const FIELDS = ["email", "password"] as const;
 
-export function LoginForm({ notice }: { notice?: string }) {
+function Notice({ message }: { message: string }) {
+  return (
+    <div role="status" className="rounded-md border border-indigo-200 bg-indigo-50 px-3 py-2 text-[13px] text-indigo-800" data-form-notice>
+      {message}
+    </div>
+  );
+}
+
+export function LoginForm({ notice, isNoticeInfo = false, callbackUrl }: { notice?: string; isNoticeInfo?: boolean; callbackUrl: string }) {
   const router = useRouter();
   const signIn = useAction(signInAction, {
-    onOk: () => {
-      router.replace("/dashboard");
+    onOk: (result) => {
+      router.replace(result.redirectTo);
       router.refresh();
     },
   });
@@ -22,12 +30,13 @@ export function LoginForm({ notice }: { notice?: string }) {
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    signIn.run({ email: String(form.get("email") ?? "").trim(), password: String(form.get("password") ?? "") });
+    signIn.run({ email: String(form.get("email") ?? "").trim(), password: String(form.get("password") ?? ""), callbackUrl });
   }
 
+  const showNotice = !signIn.failure && notice;
   return (
     <form onSubmit={onSubmit} className="mt-5 space-y-4" noValidate>
-      <FormError message={signIn.failure ? signIn.formError(FIELDS) : notice} />
+      {showNotice && isNoticeInfo ? <Notice message={notice} /> : <FormError message={signIn.failure ? signIn.formError(FIELDS) : notice} />}
       <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus error={fieldErrors.email} />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fieldErrors.password} />
       <Button type="submit" variant="primary" className="w-full" isLoading={signIn.isPending || signIn.isDone}>

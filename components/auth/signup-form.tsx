@@ -9,11 +9,12 @@ import { useAction } from "@/components/ui/use-action";
 
 const FIELDS = ["name", "email", "password"] as const;
 
-export function SignupForm() {
+/** With an invitation, the e-mail is the invited one and cannot be changed here. */
+export function SignupForm({ invitation }: { invitation?: { token: string; email: string } }) {
   const router = useRouter();
   const signUp = useAction(signUpAction, {
-    onOk: () => {
-      router.replace("/dashboard");
+    onOk: (result) => {
+      router.replace(result.redirectTo);
       router.refresh();
     },
   });
@@ -24,8 +25,9 @@ export function SignupForm() {
     const form = new FormData(event.currentTarget);
     signUp.run({
       name: String(form.get("name") ?? ""),
-      email: String(form.get("email") ?? "").trim(),
+      email: invitation?.email ?? String(form.get("email") ?? "").trim(),
       password: String(form.get("password") ?? ""),
+      invitation: invitation?.token,
     });
   }
 
@@ -33,7 +35,15 @@ export function SignupForm() {
     <form onSubmit={onSubmit} className="mt-5 space-y-4" noValidate>
       <FormError message={signUp.formError(FIELDS)} />
       <Field label="Name" labelNote="optional" name="name" autoComplete="name" autoFocus maxLength={100} error={fieldErrors.name} />
-      <Field label="Email" name="email" type="email" autoComplete="email" required error={fieldErrors.email} />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        error={fieldErrors.email}
+        {...(invitation ? { value: invitation.email, readOnly: true, hint: "The address you were invited at.", inputClassName: "bg-zinc-50 text-zinc-600" } : {})}
+      />
       <Field
         label="Password"
         name="password"
@@ -44,7 +54,7 @@ export function SignupForm() {
         error={fieldErrors.password}
       />
       <Button type="submit" variant="primary" className="w-full" isLoading={signUp.isPending || signUp.isDone}>
-        Create account
+        {invitation ? "Create account and join" : "Create account"}
       </Button>
     </form>
   );

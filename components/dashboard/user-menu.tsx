@@ -1,7 +1,8 @@
 "use client";
 
+import Link from "next/link";
 import { signOutAction } from "@/app/dashboard/actions";
-import { LogOutIcon, ChevronsUpDownIcon } from "@/components/ui/icons";
+import { LogOutIcon, ChevronsUpDownIcon, SettingsIcon } from "@/components/ui/icons";
 import { Menu } from "@/components/ui/menu";
 
 function initials(name: string | null, email: string): string {
@@ -31,8 +32,18 @@ export function UserMenu({ email, name }: { email: string; name: string | null }
         </button>
       )}
     >
-      {() => (
-        <form action={signOutAction}>
+      {(close) => (
+        <>
+          <Link
+            href="/dashboard/account"
+            role="menuitem"
+            onClick={close}
+            className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left text-[13px] text-zinc-700 outline-none hover:bg-zinc-100 focus:bg-zinc-100"
+          >
+            <SettingsIcon className="size-4 text-zinc-400" />
+            Account and password
+          </Link>
+          <form action={signOutAction}>
           <button
             type="submit"
             role="menuitem"
@@ -41,7 +52,8 @@ export function UserMenu({ email, name }: { email: string; name: string | null }
             <LogOutIcon className="size-4 text-zinc-400" />
             Sign out
           </button>
-        </form>
+          </form>
+        </>
       )}
     </Menu>
   );

@@ -3,13 +3,18 @@ import { createHmac } from "node:crypto";
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { cookies, headers } from "next/headers";
+import type { NextRequest } from "next/server";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
+import { loginPathFor, REQUESTED_PATH_HEADER } from "@/lib/auth/callback-path";
+import { authenticate } from "@/lib/auth/credentials";
+import { addressRetryAfter, RateLimitedError } from "@/lib/auth/rate-limit";
 import { env, serverSecret } from "@/lib/env";
 import type { ProjectScope } from "@/lib/keys/keys";
-import { bumpSessionVersion, listUserProjects, verifyCredentials, type UserProject } from "@/lib/users/users";
+import { clientAddress } from "@/lib/net/client-address";
+import { bumpSessionVersion, listUserProjects, sessionSubject, type UserProject } from "@/lib/users/users";
 
 export const PROJECT_COOKIE = "mb_project";
 const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60;
@@ -17,6 +22,16 @@ const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60;
 const ZCredentials = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(200) });
 
 let hasWarnedStaleSession = false;
+
+/** authorize() refused before checking the password: the client address is over its limit. */
+export class RateLimitedSignin extends CredentialsSignin {
+  code = "rate_limited";
+  constructor(readonly retryAfterSeconds: number) {
+    super();
+  }
+}
+
+type AuthorizedUser = { id: string; email: string; name: string | null; sessionVersion: number };
 
 /** A separate key from the one that encrypts connection secrets, so leaking one exposes nothing of the other. */
 function authSecret(): string {
@@ -33,17 +48,35 @@ function authConfig(): NextAuthConfig {
     providers: [
       Credentials({
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        async authorize(raw) {
+        async authorize(raw, request) {
           const parsed = ZCredentials.safeParse(raw);
           if (!parsed.success) return null;
-          const user = await verifyCredentials(parsed.data.email, parsed.data.password);
-          return user ? { id: user.id, email: user.email, name: user.name } : null;
+          try {
+            const user = await authenticate({ ...parsed.data, address: clientAddress(request.headers) });
+            if (!user) return null;
+            const authorized: AuthorizedUser = { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
+            return authorized;
+          } catch (error) {
+            if (error instanceof RateLimitedError) throw new RateLimitedSignin(error.retryAfterSeconds);
+            throw error;
+          }
         },
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
-        if (user?.id) token.sub = user.id;
+      // Stateless tokens live 30 days: every use re-reads the user, so a deleted user or a token from before
+      // a sign-out or password change (another sessionVersion) is signed out at once.
+      async jwt({ token, user }) {
+        if (user?.id) {
+          token.sub = user.id;
+          token.sv = (user as Partial<AuthorizedUser>).sessionVersion;
+          return token;
+        }
+        if (!token.sub || typeof token.sv !== "number") return null;
+        const subject = await sessionSubject(token.sub);
+        if (!subject || subject.sessionVersion !== token.sv) return null;
+        token.email = subject.email;
+        token.name = subject.name;
         return token;
       },
       session({ session, token }) {
@@ -70,6 +103,30 @@ function authConfig(): NextAuthConfig {
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => authConfig());
 
+function rateLimitedResponse(retryAfter: number): Response {
+  const error = new RateLimitedError(retryAfter);
+  return Response.json(
+    { error: { kind: "rate_limited", message: error.message } },
+    { status: 429, headers: { "Retry-After": String(retryAfter), "Cache-Control": "no-store" } },
+  );
+}
+
+/**
+ * next-auth's POST endpoints. The credentials callback answers 429 with Retry-After for an address over its
+ * limit before next-auth runs; one that got past this check at the same moment as others is refused by
+ * authorize(), which next-auth reports as a redirect with `code=rate_limited`: that too becomes the 429.
+ */
+export async function handleAuthPost(request: NextRequest): Promise<Response> {
+  if (!new URL(request.url).pathname.endsWith("/callback/credentials")) return handlers.POST(request);
+  const address = clientAddress(request.headers);
+  const retryAfter = await addressRetryAfter(address);
+  if (retryAfter !== null) return rateLimitedResponse(retryAfter);
+  const response = await handlers.POST(request);
+  const location = response.headers.get("location") ?? "";
+  if (!location.includes("code=rate_limited")) return response;
+  return rateLimitedResponse((await addressRetryAfter(address)) ?? 1);
+}
+
 export type SessionUser = { id: string; email: string; name: string | null };
 
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
@@ -79,10 +136,10 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   return { id: user.id, email: user.email, name: user.name ?? null };
 });
 
-/** The signed-in person, or a redirect to the sign-in page. */
+/** The signed-in person, or a redirect to the sign-in page that returns to the page asked for. */
 export async function requireUser(): Promise<SessionUser> {
   const user = await getSessionUser();
-  if (!user) redirect("/login");
+  if (!user) redirect(loginPathFor((await headers()).get(REQUESTED_PATH_HEADER)));
   return user;
 }
 
@@ -97,7 +154,7 @@ export const currentProject = cache(async (): Promise<DashboardContext> => {
   const projects = await listUserProjects(user.id);
   const wanted = (await cookies()).get(PROJECT_COOKIE)?.value;
   const project = projects.find((p) => p.id === wanted) ?? projects[0];
-  if (!project) redirect("/login?error=no-project");
+  if (!project) redirect(loginPathFor(null, { error: "no-project" }));
   return { user, project, projects, scope: { projectId: project.id, orgId: project.orgId } };
 });
 
