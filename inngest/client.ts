@@ -3,6 +3,7 @@
 import { Inngest } from "inngest";
 import { workflows } from "@/inngest/functions";
 import { db } from "@/lib/db/client";
+import { projectShare } from "@/lib/engine/embedded";
 import { setInngestSender } from "@/lib/engine/engine";
 import type { Fence, Json, StepApi, WorkflowDefinition } from "@/lib/engine/types";
 import { env } from "@/lib/env";
@@ -23,6 +24,8 @@ export function toInngestFunction(definition: WorkflowDefinition<Record<string, 
       id: definition.name.replace(/\./g, "-"),
       triggers: { event: definition.event },
       retries: Math.max(0, (definition.maxAttempts ?? env().MEDIABIT_TASK_MAX_ATTEMPTS) - 1) as 0,
+      // One project's flood waits in its own queue instead of holding every slot (events carry projectId, lib/engine).
+      concurrency: [{ key: "event.data.projectId", limit: projectShare() }],
       cancelOn: [{ event: "mediabit/execution.cancel", if: "async.data.key == event.data.key" }],
       onFailure: async ({ event, error }) => {
         const payload = (event.data as { event: { data: Record<string, Json> } }).event.data;

@@ -24,6 +24,10 @@ const ZEnv = z.object({
   MEDIABIT_S3_SECRET_ACCESS_KEY: z.string().optional(),
   MEDIABIT_S3_FORCE_PATH_STYLE: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   MEDIABIT_MAX_FILE_BYTES: z.coerce.number().int().positive().default(5 * 1024 ** 3),
+  // Downloads (URL ingest, S3 connection reads): a source slower than this over the window, or longer than the total, fails for good.
+  MEDIABIT_DOWNLOAD_MIN_BYTES_PER_SECOND: z.coerce.number().min(0).default(32 * 1024),
+  MEDIABIT_DOWNLOAD_MIN_RATE_WINDOW_SECONDS: z.coerce.number().positive().default(30),
+  MEDIABIT_DOWNLOAD_MAX_SECONDS: z.coerce.number().positive().default(3600),
   // Media sanity limits: inputs beyond them are refused before any decoding work.
   MEDIABIT_MAX_DURATION_SECONDS: z.coerce.number().positive().default(4 * 3600),
   MEDIABIT_MAX_DIMENSION: z.coerce.number().int().positive().default(16384),
@@ -34,6 +38,8 @@ const ZEnv = z.object({
   // The embedded durable runner; `off` when another process (or Inngest) does the work.
   MEDIABIT_WORKER: z.enum(["embedded", "off"]).default("embedded"),
   MEDIABIT_WORKER_CONCURRENCY: z.coerce.number().int().positive().optional(),
+  // Executions one project may run at once in a worker while another project's work waits (default: half the slots, at least 1).
+  MEDIABIT_PROJECT_CONCURRENCY: z.coerce.number().int().positive().optional(),
   MEDIABIT_WORKER_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
   MEDIABIT_WORKER_POLL_MS: z.coerce.number().int().min(10).default(1000),
   MEDIABIT_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1000),

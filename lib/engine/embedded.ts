@@ -15,6 +15,7 @@ type SavedStep = { stepId: string; output: Json };
 
 type Claimed = {
   id: string;
+  project_id: string | null;
   key: string;
   function: string;
   payload: Record<string, Json>;
@@ -26,6 +27,11 @@ type Claimed = {
 export type WorkerOptions = {
   definitions: WorkflowDefinition<never>[];
   concurrency?: number;
+  /**
+   * Executions of one project this worker runs at once while another project's work waits (MEDIABIT_PROJECT_CONCURRENCY;
+   * default half the slots, at least one). A project alone may use every slot.
+   */
+  projectConcurrency?: number;
   leaseMs?: number;
   pollMs?: number;
   /** Periodic housekeeping (sweeps, expiries); runs about once a minute. */
@@ -34,7 +40,7 @@ export type WorkerOptions = {
 };
 
 /** An execution created already leased to this worker (see `Worker.offer`). */
-export type HandedOver = { id: string; key: string; function: string; payload: Record<string, Json>; maxAttempts: number };
+export type HandedOver = { id: string; projectId?: string | null; key: string; function: string; payload: Record<string, Json>; maxAttempts: number };
 
 export type Worker = {
   id: string;
@@ -43,9 +49,10 @@ export type Worker = {
   /**
    * The lease for a new execution, when this worker has a free slot: the execution can then be written already
    * running (attempt 1) and handed over with `adopt` once its transaction commits, saving the claim. A hint, not a
-   * reservation: `adopt` checks again.
+   * reservation: `adopt` checks again. Never beyond the project's share of the slots (`projectConcurrency`): past it the
+   * work is queued, and the claim, which sees every project's waiting work, decides.
    */
-  offer(): { owner: string; expiresAt: Date } | undefined;
+  offer(projectId?: string | null): { owner: string; expiresAt: Date } | undefined;
   /** Runs a committed execution that `offer` leased to us; with no free slot after all, puts it back in the queue. */
   adopt(execution: HandedOver): void;
   /** Abort a running execution of this process at once (cancel fast path). */
@@ -53,6 +60,14 @@ export type Worker = {
   active(): number;
   stop(options?: { graceMs?: number }): Promise<void>;
 };
+
+/** Slots one project may hold while another project's work waits: MEDIABIT_PROJECT_CONCURRENCY, else half, at least one. */
+export function projectShare(concurrency = env().MEDIABIT_WORKER_CONCURRENCY ?? os.availableParallelism()): number {
+  return env().MEDIABIT_PROJECT_CONCURRENCY ?? Math.max(1, Math.floor(concurrency / 2));
+}
+
+/** Projects whose last turn a worker remembers (a forgotten one simply counts as never served). */
+const SERVED_MEMORY = 1000;
 
 function backoffMs(attempt: number): number {
   const base = env().MEDIABIT_RETRY_BASE_MS * 2 ** Math.max(0, attempt - 1);
@@ -67,31 +82,77 @@ function errorText(error: unknown): string {
 export function startWorker(options: WorkerOptions): Worker {
   const id = `${os.hostname()}:${process.pid}:${newId("wrk", 8)}`;
   const concurrency = options.concurrency ?? env().MEDIABIT_WORKER_CONCURRENCY ?? os.availableParallelism();
+  const projectConcurrency = options.projectConcurrency ?? projectShare(concurrency);
   const leaseMs = options.leaseMs ?? env().MEDIABIT_WORKER_LEASE_MS;
   const pollMs = options.pollMs ?? env().MEDIABIT_WORKER_POLL_MS;
   const log = options.log ?? ((line: string) => console.log(`[engine] ${line}`));
   const definitions = new Map(options.definitions.map((d) => [d.name, d as WorkflowDefinition<Record<string, Json>>]));
-  const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  const running = new Map<string, { project: string; controller: AbortController; done: Promise<void> }>();
   let stopped = false;
   let claiming = false;
   let wakeAgain = false;
   let lastMaintenance = 0;
 
+  // When this worker last started each project's work (a sequence number; least recently used last in the map, at
+  // most SERVED_MEMORY projects): among projects with equal turns, the one served longest ago goes first.
+  const served = new Map<string, number>();
+  let serveSeq = 0;
+  function markServed(project: string): void {
+    served.delete(project);
+    served.set(project, ++serveSeq);
+    if (served.size > SERVED_MEMORY) served.delete(served.keys().next().value as string);
+  }
+
+  /** [running here, last served] per project ("" for work without one), for the claim. */
+  function projectState(): Record<string, [number, number]> {
+    const state: Record<string, [number, number]> = {};
+    for (const [project, seq] of served) state[project] = [0, seq];
+    for (const entry of running.values()) (state[entry.project] ??= [0, 0])[0]++;
+    return state;
+  }
+
+  function runningFor(project: string): number {
+    let count = 0;
+    for (const entry of running.values()) if (entry.project === project) count++;
+    return count;
+  }
+
+  /**
+   * Claims up to `limit` due executions, fairly: each project's due work is numbered from what this worker already runs
+   * for it (its 1st waiting execution is its running count + 1, …), and the lowest numbers go first; among equals, the
+   * project this worker served longest ago, then the oldest. Projects thus take turns instead of the oldest queue
+   * winning. While more than one project has work waiting, a project's number may not pass its share
+   * (`projectConcurrency`); a project alone may fill every slot. Rows another worker is claiming are skipped, and the
+   * next in the same order taken.
+   */
   async function claim(limit: number): Promise<Claimed[]> {
     const prisma = await db();
     return prisma.$queryRaw<Claimed[]>`
+      WITH due AS (
+        SELECT id, run_at, created_at, COALESCE(project_id, '') AS project,
+               row_number() OVER (PARTITION BY project_id ORDER BY run_at, created_at, id) AS rank
+          FROM executions
+         WHERE (status = 'queued' AND run_at <= now())
+            OR (status = 'running' AND lease_expires_at < now())),
+      here AS (SELECT key AS project, (value->>0)::int AS n, (value->>1)::bigint AS served
+                 FROM jsonb_each(${JSON.stringify(projectState())}::jsonb)),
+      turns AS (
+        SELECT due.id, due.run_at, due.created_at, due.rank + COALESCE(here.n, 0) AS turn, COALESCE(here.served, 0) AS served
+          FROM due LEFT JOIN here ON here.project = due.project
+         WHERE due.rank + COALESCE(here.n, 0) <= ${projectConcurrency}
+            OR (SELECT count(DISTINCT project) FROM due) < 2)
       UPDATE executions AS e
          SET status = 'running', attempt = e.attempt + 1, lease_owner = ${id},
              lease_expires_at = now() + (${leaseMs}::int * interval '1 millisecond'),
              started_at = COALESCE(e.started_at, now()), updated_at = now()
-        FROM (SELECT id FROM executions
-               WHERE (status = 'queued' AND run_at <= now())
-                  OR (status = 'running' AND lease_expires_at < now())
-               ORDER BY run_at, created_at
+        FROM (SELECT x.id FROM executions AS x JOIN turns ON turns.id = x.id
+               WHERE (x.status = 'queued' AND x.run_at <= now())
+                  OR (x.status = 'running' AND x.lease_expires_at < now())
+               ORDER BY turns.turn, turns.served, turns.run_at, turns.created_at
                LIMIT ${limit}
-               FOR UPDATE SKIP LOCKED) AS c
+               FOR UPDATE OF x SKIP LOCKED) AS c
        WHERE e.id = c.id
-   RETURNING e.id, e.key, e.function, e.payload, e.attempt, e.max_attempts, e.cancel_requested`;
+   RETURNING e.id, e.project_id, e.key, e.function, e.payload, e.attempt, e.max_attempts, e.cancel_requested`;
   }
 
   /** Locks our execution row and proves we still hold it; throws LeaseLostError otherwise. */
@@ -297,7 +358,8 @@ export function startWorker(options: WorkerOptions): Worker {
         announceSettled(execution.key);
         if (!stopped) wake();
       });
-    running.set(execution.id, { controller, done });
+    running.set(execution.id, { project: execution.project_id ?? "", controller, done });
+    markServed(execution.project_id ?? "");
   }
 
   async function tick(): Promise<void> {
@@ -346,9 +408,12 @@ export function startWorker(options: WorkerOptions): Worker {
   return {
     id,
     wake,
-    offer: () => (stopped || running.size >= concurrency ? undefined : { owner: id, expiresAt: new Date(Date.now() + leaseMs) }),
+    offer: (projectId) =>
+      stopped || running.size >= concurrency || runningFor(projectId ?? "") >= projectConcurrency
+        ? undefined
+        : { owner: id, expiresAt: new Date(Date.now() + leaseMs) },
     adopt(execution) {
-      if (stopped || running.size >= concurrency) {
+      if (stopped || running.size >= concurrency || runningFor(execution.projectId ?? "") >= projectConcurrency) {
         handBack(execution).then(
           () => wake(),
           (error: unknown) => log(`hand back ${execution.id}: ${errorText(error)} (its lease will expire)`),
@@ -356,7 +421,7 @@ export function startWorker(options: WorkerOptions): Worker {
         return;
       }
       const { id: executionId, key, payload, maxAttempts } = execution;
-      launch({ id: executionId, key, function: execution.function, payload, attempt: 1, max_attempts: maxAttempts, cancel_requested: false });
+      launch({ id: executionId, project_id: execution.projectId ?? null, key, function: execution.function, payload, attempt: 1, max_attempts: maxAttempts, cancel_requested: false });
     },
     abortLocal(executionId, reason) {
       const entry = running.get(executionId);

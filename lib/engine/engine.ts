@@ -34,15 +34,16 @@ export function setInngestSender(sender: Sender): void {
   globalForEngine.__mediabitSender = sender;
 }
 
-/** Whether work enqueued now would start at once in this process (a hint, as `Worker.offer` is). */
-export function canHandOver(): boolean {
-  return engineMode() === "embedded" && localWorker()?.offer() !== undefined;
+/** Whether the project's work enqueued now would start at once in this process (a hint, as `Worker.offer` is). */
+export function canHandOver(projectId?: string | null): boolean {
+  return engineMode() === "embedded" && localWorker()?.offer(projectId) !== undefined;
 }
 
 export type Enqueued = {
   executionId: string;
   workflow: string;
   key: string;
+  projectId?: string;
   payload: Record<string, Json>;
   /** Created already leased to this process's worker, which runs it once the transaction commits (`dispatch`). */
   handover?: { worker: Worker; maxAttempts: number };
@@ -63,7 +64,7 @@ export async function enqueue(
   const inngest = engineMode() === "inngest";
   // Work due now, with a free slot in this process: start it here without a claim round trip.
   const worker = inngest || (options.runAt && options.runAt.getTime() > Date.now()) ? undefined : localWorker();
-  const lease = worker?.offer();
+  const lease = worker?.offer(options.projectId);
   // createMany: one INSERT without RETURNING (nothing is read back).
   await tx.execution.createMany({
     data: {
@@ -79,7 +80,14 @@ export async function enqueue(
       ...(lease ? { attempt: 1, leaseOwner: lease.owner, leaseExpiresAt: lease.expiresAt, startedAt: new Date() } : {}),
     },
   });
-  return { executionId, workflow, key: options.key, payload, ...(worker && lease ? { handover: { worker, maxAttempts } } : {}) };
+  return {
+    executionId,
+    workflow,
+    key: options.key,
+    projectId: options.projectId,
+    payload,
+    ...(worker && lease ? { handover: { worker, maxAttempts } } : {}),
+  };
 }
 
 /** After commit: wake the local worker, or hand the events to Inngest. */
@@ -87,14 +95,24 @@ export async function dispatch(enqueued: Enqueued[]): Promise<void> {
   if (enqueued.length === 0) return;
   if (engineMode() === "embedded") {
     for (const item of enqueued) {
-      item.handover?.worker.adopt({ id: item.executionId, key: item.key, function: item.workflow, payload: item.payload, maxAttempts: item.handover.maxAttempts });
+      item.handover?.worker.adopt({
+        id: item.executionId,
+        projectId: item.projectId,
+        key: item.key,
+        function: item.workflow,
+        payload: item.payload,
+        maxAttempts: item.handover.maxAttempts,
+      });
     }
     if (enqueued.some((item) => !item.handover)) localWorker()?.wake();
     return;
   }
   const send = globalForEngine.__mediabitSender;
   if (!send) throw new Error("Inngest is configured but its client was not started");
-  for (const item of enqueued) await send({ name: eventName(item.workflow), data: { ...item.payload, key: item.key }, id: item.key });
+  // projectId keys each project's own concurrency on Inngest (inngest/client.ts).
+  for (const item of enqueued) {
+    await send({ name: eventName(item.workflow), data: { ...item.payload, key: item.key, ...(item.projectId ? { projectId: item.projectId } : {}) }, id: item.key });
+  }
 }
 
 /** Asks for an execution to stop: queued ones end at once, running ones at their next heartbeat. */

@@ -5,11 +5,12 @@ import path from "node:path";
 import { Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { AppError } from "@/lib/api/errors";
+import { redactCredentials } from "@/lib/net/redact";
 import { connectionSettings } from "@/lib/connections/connections";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { randomToken } from "@/lib/ids";
-import { outboundRequest } from "@/lib/net/outbound";
+import { DownloadPaceError, outboundRequest, watchDownloadPace, type DownloadPace } from "@/lib/net/outbound";
 import { createConnectionStore, isObjectNotFound } from "@/lib/storage/store";
 import type { TSource } from "@/lib/tasks/normalize";
 
@@ -29,7 +30,7 @@ export function scratchDir(): string {
 }
 
 function sourceLabel(source: TSource): string {
-  return source.type === "url" ? source.url.replace(/\?.*$/, "?…") : source.type === "s3" ? `s3://${source.bucket}/${source.key}` : source.type;
+  return source.type === "url" ? redactCredentials(source.url.replace(/\?.*$/, "?…")) : source.type === "s3" ? `s3://${source.bucket}/${source.key}` : source.type;
 }
 
 /** A bare socket error code says little: name the host problem, and give up at once on a name that does not exist. */
@@ -81,13 +82,38 @@ async function openSource(projectId: string, source: TSource, signal: AbortSigna
   throw new Error(`source ${source.type} cannot be fetched`);
 }
 
+/** A download its pace stopped fails for good (the source's fault, and a retry would hold a slot as long again). */
+function paceFailure(pace: DownloadPace, source: TSource, error: unknown): unknown {
+  const reason: unknown = pace.signal.reason;
+  if (!pace.signal.aborted || !(reason instanceof DownloadPaceError)) return error;
+  return new AppError("invalid_input", `The download of ${sourceLabel(source)} was stopped: ${reason.message}; nothing was stored.`);
+}
+
 export async function fetchToScratch(
   projectId: string,
   source: TSource,
   options: { signal: AbortSignal; onProgress?: (fraction: number) => void; name?: string },
 ): Promise<Scratch> {
+  const pace = watchDownloadPace();
+  try {
+    return await download(projectId, source, { ...options, pace });
+  } catch (error) {
+    throw options.signal.aborted ? error : paceFailure(pace, source, error);
+  } finally {
+    pace.stop();
+  }
+}
+
+async function download(
+  projectId: string,
+  source: TSource,
+  options: { signal: AbortSignal; onProgress?: (fraction: number) => void; name?: string; pace: DownloadPace },
+): Promise<Scratch> {
+  const { pace } = options;
+  const signal = AbortSignal.any([options.signal, pace.signal]);
   const max = env().MEDIABIT_MAX_FILE_BYTES;
-  const opened = await openSource(projectId, source, options.signal);
+  const opened = await openSource(projectId, source, signal);
+  pace.bodyStarted();
   const tooLarge = () => new AppError("payload_too_large", `The source is larger than this server's limit of ${max} bytes (MEDIABIT_MAX_FILE_BYTES).`);
   if (opened.size !== undefined && opened.size > max) {
     opened.body.destroy();
@@ -100,6 +126,7 @@ export async function fetchToScratch(
   let lastReport = 0;
   const countChunk = (length: number): Error | undefined => {
     size += length;
+    pace.count(length);
     if (size > max) return tooLarge();
     if (opened.size && options.onProgress && size - lastReport > opened.size / 50) {
       lastReport = size;
@@ -108,7 +135,7 @@ export async function fetchToScratch(
   };
   const handle = await open(file, "wx", 0o644);
   try {
-    await pipeline(opened.body, durableFileWriter(handle, countChunk), { signal: options.signal });
+    await pipeline(opened.body, durableFileWriter(handle, countChunk), { signal });
   } catch (error) {
     await rm(file, { force: true });
     throw error;

@@ -37,7 +37,7 @@ async function localInput(key: string, copyPath: string): Promise<string> {
 }
 
 type TransformWork = Pick<TransformRequest, "taskId" | "kind" | "options">;
-type ReadyInput = Pick<File, "id" | "storageKey" | "probe">;
+type ReadyInput = Pick<File, "id" | "projectId" | "storageKey" | "probe">;
 
 /** A transform running in its own scratch folder; nothing it writes is published by it. */
 type TransformRun = {
@@ -106,7 +106,8 @@ export function headStartCounts(): HeadStartCounts {
  * not handed over; one still untaken after `unclaimedMs` is discarded anyway.
  */
 export function headStartTransform(work: TransformWork, input: ReadyInput, options: { unclaimedMs?: number } = {}): boolean {
-  if (headStarts.size > 0 || !canHandOver() || !input.storageKey || !input.probe) return false;
+  // Only within the project's share of the worker: a project flooding the queue gets no head starts past it.
+  if (headStarts.size > 0 || !canHandOver(input.projectId) || !input.storageKey || !input.probe) return false;
   const timer = setTimeout(() => discardHeadStart(work.taskId), options.unclaimedMs ?? 30_000);
   timer.unref();
   headStarts.set(work.taskId, { inputFileId: input.id, run: startTransformRun(work, input), timer });

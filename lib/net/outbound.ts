@@ -265,6 +265,121 @@ function describeBlocked(details: BlockedDetails): string {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Download pace: a source may not hold a worker's slot by dripping bytes (each byte resets an idle timer) or forever.
+
+export type DownloadLimits = {
+  /** Below this average over `windowMs`, the download fails; 0 turns the rule off. */
+  minBytesPerSecond: number;
+  windowMs: number;
+  /** The whole download, from the request to the last byte. */
+  maxMs: number;
+};
+
+/** The download settings (MEDIABIT_DOWNLOAD_*). */
+export function downloadLimits(): DownloadLimits {
+  const settings = env();
+  return {
+    minBytesPerSecond: settings.MEDIABIT_DOWNLOAD_MIN_BYTES_PER_SECOND,
+    windowMs: settings.MEDIABIT_DOWNLOAD_MIN_RATE_WINDOW_SECONDS * 1000,
+    maxMs: settings.MEDIABIT_DOWNLOAD_MAX_SECONDS * 1000,
+  };
+}
+
+/** A download stopped by its pace: retrying the same source would only hold a slot as long again. */
+export class DownloadPaceError extends Error {
+  readonly reason: "too_slow" | "too_long";
+  readonly bytes: number;
+  readonly ms: number;
+
+  constructor(details: { reason: "too_slow" | "too_long"; bytes: number; ms: number; limits: DownloadLimits }) {
+    const { reason, bytes, ms, limits } = details;
+    super(
+      reason === "too_slow"
+        ? `the source sent ${formatBytes(bytes)} in ${formatSeconds(ms)}, below the minimum of ${formatBytes(limits.minBytesPerSecond)}/s ` +
+            `(MEDIABIT_DOWNLOAD_MIN_BYTES_PER_SECOND, averaged over ${formatSeconds(limits.windowMs)})`
+        : `the download did not finish within ${formatSeconds(limits.maxMs)} (MEDIABIT_DOWNLOAD_MAX_SECONDS); ${formatBytes(bytes)} had arrived`,
+    );
+    this.name = "DownloadPaceError";
+    this.reason = reason;
+    this.bytes = bytes;
+    this.ms = ms;
+  }
+}
+
+export type DownloadPace = {
+  /** Aborted with a DownloadPaceError when the download breaks a limit. */
+  signal: AbortSignal;
+  /** Starts the rate window (call when the body starts; the total limit runs from the watcher's creation). */
+  bodyStarted(): void;
+  /** Bytes that arrived. */
+  count(bytes: number): void;
+  stop(): void;
+};
+
+/**
+ * Watches one download: the total time from now, and, once the body starts, the bytes received over every sliding
+ * window of `windowMs` (checked about ten times per window).
+ */
+export function watchDownloadPace(limits: DownloadLimits = downloadLimits()): DownloadPace {
+  const controller = new AbortController();
+  const started = performance.now();
+  let total = 0;
+  let ticker: NodeJS.Timeout | undefined;
+  const fail = (reason: "too_slow" | "too_long", bytes: number, ms: number) => {
+    if (controller.signal.aborted) return;
+    stop();
+    controller.abort(new DownloadPaceError({ reason, bytes, ms, limits }));
+  };
+  const deadline = setTimeout(() => fail("too_long", total, performance.now() - started), limits.maxMs);
+  deadline.unref();
+  const stop = () => {
+    clearTimeout(deadline);
+    clearInterval(ticker);
+  };
+  return {
+    signal: controller.signal,
+    bodyStarted() {
+      if (ticker || limits.minBytesPerSecond <= 0 || controller.signal.aborted) return;
+      // (time, bytes so far) samples; the oldest kept is the newest one at least a window old.
+      const samples = [{ at: performance.now(), total }];
+      ticker = setInterval(() => {
+        const now = performance.now();
+        samples.push({ at: now, total });
+        while (samples.length > 1 && (samples[1]?.at ?? now) <= now - limits.windowMs) samples.shift();
+        const base = samples[0];
+        if (!base || now - base.at < limits.windowMs) return;
+        const bytes = total - base.total;
+        if (bytes < (limits.minBytesPerSecond * (now - base.at)) / 1000) fail("too_slow", bytes, now - base.at);
+      }, Math.max(20, Math.min(1000, limits.windowMs / 10)));
+      ticker.unref();
+    },
+    count(bytes) {
+      total += bytes;
+    },
+    stop,
+  };
+}
+
+/** 1.2 KiB, 32 KiB, 3 B: the binary units the settings are given in. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 10 || Number.isInteger(value) ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
+  return `${seconds >= 10 ? Math.round(seconds) : Number(seconds.toFixed(1))} s`;
+}
+
 function lookupError(hostname: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND", hostname });
 }
