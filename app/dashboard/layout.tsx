@@ -5,15 +5,17 @@ import { SidebarNav } from "@/components/dashboard/sidebar-nav";
 import { UserMenu } from "@/components/dashboard/user-menu";
 import { Providers } from "@/components/providers";
 import { Logo } from "@/components/ui/icons";
-import { currentProject } from "@/lib/auth/session";
 import { toProjectView } from "@/lib/dashboard/views";
+import { toOrgView } from "@/lib/teams/views";
+import { currentWorkspace } from "@/lib/teams/workspace";
 
 export const metadata: Metadata = { title: { default: "Dashboard", template: "%s · Mediabit" } };
 
-// Every page below also calls currentProject() itself: layouts are not re-run on every navigation,
-// so the layout's check alone would not protect them.
+// Every page below also calls currentProject() or currentWorkspace() itself: layouts are not re-run on every
+// navigation, so the layout's check alone would not protect them. The shell also renders for a person with no
+// project (or no organisation), so the pages can explain that state.
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const { user, project, projects } = await currentProject();
+  const { user, orgs, org, project } = await currentWorkspace();
   return (
     <Providers>
       <div className="min-h-screen md:flex">
@@ -23,7 +25,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             <span className="text-[15px] font-semibold tracking-tight text-zinc-900">Mediabit</span>
           </div>
           <div className="px-3 pb-3">
-            <ProjectSwitcher current={toProjectView(project)} projects={projects.map(toProjectView)} />
+            <ProjectSwitcher orgs={orgs.map(toOrgView)} currentOrgId={org?.id ?? null} current={project ? toProjectView(project) : null} />
           </div>
           <SidebarNav />
           <div className="border-t border-zinc-100 p-3 md:mt-auto">

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { WorkspaceEmptyState } from "@/components/team/workspace-empty-state";
 import { CopyButton } from "@/components/ui/copy-button";
 import { ArrowRightIcon, DatabaseIcon, KeyIcon } from "@/components/ui/icons";
 import { Card, PageHeader } from "@/components/ui/page-header";
@@ -8,6 +9,8 @@ import { currentProject } from "@/lib/auth/session";
 import { publicOrigin } from "@/lib/dashboard/origin";
 import { listAllConnections } from "@/lib/dashboard/queries";
 import { listKeys } from "@/lib/keys/keys";
+import { toWorkspaceGap } from "@/lib/teams/views";
+import { currentWorkspace } from "@/lib/teams/workspace";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -26,6 +29,9 @@ function CodeLine({ label, value, testId }: { label: string; value: string; test
 }
 
 export default async function OverviewPage() {
+  // currentProject() sends here when there is no project to show; this page says why instead of redirecting on.
+  const gap = toWorkspaceGap(await currentWorkspace());
+  if (gap) return <WorkspaceEmptyState gap={gap} />;
   const { project, scope } = await currentProject();
   const [keys, connections, origin] = await Promise.all([listKeys(scope), listAllConnections(scope), publicOrigin()]);
   const apiBase = `${origin}/api`;

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { createProjectAction, switchProjectAction } from "@/app/dashboard/actions";
+import { showOrganizationAction } from "@/app/dashboard/team/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogBody, DialogFooter } from "@/components/ui/dialog";
 import { Field, FormError } from "@/components/ui/field";
@@ -10,23 +11,30 @@ import { CheckIcon, ChevronsUpDownIcon, PlusIcon, Spinner } from "@/components/u
 import { Menu, MenuItem, MenuLabel, MenuSeparator } from "@/components/ui/menu";
 import { useAction } from "@/components/ui/use-action";
 import type { ProjectView } from "@/lib/dashboard/views";
+import type { OrgView } from "@/lib/teams/views";
 
-function groupByOrg(projects: ProjectView[]): { orgId: string; orgName: string; projects: ProjectView[] }[] {
-  const groups = new Map<string, { orgId: string; orgName: string; projects: ProjectView[] }>();
-  for (const project of projects) {
-    const group = groups.get(project.orgId) ?? { orgId: project.orgId, orgName: project.orgName, projects: [] };
-    group.projects.push(project);
-    groups.set(project.orgId, group);
-  }
-  return [...groups.values()];
-}
+type Props = {
+  /** Every organisation of the person, with its projects (possibly none). */
+  orgs: OrgView[];
+  currentOrgId: string | null;
+  current: ProjectView | null;
+};
 
-export function ProjectSwitcher({ current, projects }: { current: ProjectView; projects: ProjectView[] }) {
+/** Projects grouped by organisation; an organisation without projects can be opened to create one. */
+export function ProjectSwitcher({ orgs, currentOrgId, current }: Props) {
   const router = useRouter();
   const [isCreating, setIsCreating] = useState(false);
   const switchProject = useAction(switchProjectAction, { onOk: () => router.refresh() });
-  const groups = groupByOrg(projects);
-  const switchFailure = switchProject.failure?.error;
+  const showOrg = useAction(showOrganizationAction, {
+    onOk: () => {
+      router.push("/dashboard");
+      router.refresh();
+    },
+  });
+  const currentOrg = orgs.find((o) => o.id === currentOrgId) ?? null;
+  const failure = switchProject.failure?.error ?? showOrg.failure?.error;
+  const isPending = switchProject.isPending || showOrg.isPending;
+  const title = current?.name ?? (currentOrg ? "No project yet" : "No organisation");
 
   return (
     <>
@@ -36,81 +44,103 @@ export function ProjectSwitcher({ current, projects }: { current: ProjectView; p
           <button
             type="button"
             {...props}
-            aria-label={`Project: ${current.name}. Switch project`}
+            aria-label={`Project: ${title}. Switch project`}
             data-testid="project-switcher"
             className="flex w-full items-center gap-2.5 rounded-lg border border-zinc-200 bg-white px-2.5 py-2 text-left shadow-xs hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-indigo-500"
           >
             <span className="flex size-7 shrink-0 items-center justify-center rounded-md bg-indigo-50 text-xs font-semibold text-indigo-700 ring-1 ring-indigo-600/15 ring-inset">
-              {current.name.charAt(0).toUpperCase()}
+              {(current?.name ?? currentOrg?.name ?? "?").charAt(0).toUpperCase()}
             </span>
             <span className="min-w-0 flex-1">
-              <span className="block truncate text-[11px] leading-4 text-zinc-500" title={current.orgName}>
-                {current.orgName}
+              <span className="block truncate text-[11px] leading-4 text-zinc-500" title={currentOrg?.name}>
+                {currentOrg?.name ?? "Mediabit"}
               </span>
-              <span className="block truncate text-[13px] leading-4 font-medium text-zinc-900" title={current.name}>
-                {current.name}
+              <span className={`block truncate text-[13px] leading-4 font-medium ${current ? "text-zinc-900" : "text-zinc-500"}`} title={title}>
+                {title}
               </span>
             </span>
-            {switchProject.isPending ? <Spinner className="size-3.5 shrink-0 text-zinc-400" /> : <ChevronsUpDownIcon className="size-3.5 shrink-0 text-zinc-400" />}
+            {isPending ? <Spinner className="size-3.5 shrink-0 text-zinc-400" /> : <ChevronsUpDownIcon className="size-3.5 shrink-0 text-zinc-400" />}
           </button>
         )}
       >
         {(close) => (
           <>
             <div className="max-h-80 overflow-y-auto">
-              {groups.map((group) => (
-                <div key={group.orgId}>
-                  <MenuLabel>{group.orgName}</MenuLabel>
-                  {group.projects.map((project) => (
+              {orgs.length === 0 ? <p className="px-2 py-1.5 text-[13px] text-zinc-500">You belong to no organisation.</p> : null}
+              {orgs.map((org) => (
+                <div key={org.id} data-testid="switcher-org" data-org-name={org.name}>
+                  <MenuLabel>
+                    <span className="block truncate" title={org.name}>
+                      {org.name}
+                    </span>
+                  </MenuLabel>
+                  {org.projects.map((project) => (
                     <MenuItem
                       key={project.id}
-                      isActive={project.id === current.id}
+                      isActive={project.id === current?.id}
                       onSelect={() => {
                         close();
-                        if (project.id !== current.id) switchProject.run(project.id);
+                        if (project.id !== current?.id) switchProject.run(project.id);
                       }}
                     >
                       <span className="min-w-0 flex-1 truncate" title={project.name}>
                         {project.name}
                       </span>
-                      {project.id === current.id ? <CheckIcon className="size-3.5 text-indigo-600" /> : null}
+                      {project.id === current?.id ? <CheckIcon className="size-3.5 text-indigo-600" /> : null}
                     </MenuItem>
                   ))}
+                  {org.projects.length === 0 ? (
+                    <MenuItem
+                      isActive={org.id === currentOrgId && !current}
+                      onSelect={() => {
+                        close();
+                        showOrg.run({ orgId: org.id });
+                      }}
+                      className="text-zinc-500"
+                    >
+                      <span className="min-w-0 flex-1 truncate italic">No projects yet</span>
+                      {org.id === currentOrgId && !current ? <CheckIcon className="size-3.5 text-indigo-600" /> : null}
+                    </MenuItem>
+                  ) : null}
                 </div>
               ))}
             </div>
-            <MenuSeparator />
-            <MenuItem
-              onSelect={() => {
-                close();
-                setIsCreating(true);
-              }}
-            >
-              <PlusIcon className="size-3.5 text-zinc-400" />
-              New project
-            </MenuItem>
+            {currentOrg ? (
+              <>
+                <MenuSeparator />
+                <MenuItem
+                  onSelect={() => {
+                    close();
+                    setIsCreating(true);
+                  }}
+                >
+                  <PlusIcon className="size-3.5 text-zinc-400" />
+                  <span className="min-w-0 flex-1 truncate">New project in {currentOrg.name}</span>
+                </MenuItem>
+              </>
+            ) : null}
           </>
         )}
       </Menu>
-      {switchFailure ? (
+      {failure ? (
         <p role="alert" className="mt-2 text-xs text-red-600">
-          {switchFailure}
+          {failure}
         </p>
       ) : null}
-      <CreateProjectDialog open={isCreating} onOpenChange={setIsCreating} groups={groups} defaultOrgId={current.orgId} />
+      {currentOrg ? <CreateProjectDialog open={isCreating} onOpenChange={setIsCreating} orgs={orgs} defaultOrgId={currentOrg.id} /> : null}
     </>
   );
 }
 
-function CreateProjectDialog({
+export function CreateProjectDialog({
   open,
   onOpenChange,
-  groups,
+  orgs,
   defaultOrgId,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
-  groups: { orgId: string; orgName: string }[];
+  orgs: { id: string; name: string }[];
   defaultOrgId: string;
 }) {
   const router = useRouter();
@@ -143,7 +173,7 @@ function CreateProjectDialog({
         <DialogBody>
           <FormError message={create.formError(["name", "orgId"])} />
           <Field label="Project name" name="name" placeholder="e.g. Marketing site" required autoFocus maxLength={100} error={failure?.fieldErrors.name} />
-          {groups.length > 1 ? (
+          {orgs.length > 1 ? (
             <div className="space-y-1.5">
               <label htmlFor="project-org" className="text-[13px] font-medium text-zinc-800">
                 Organisation
@@ -154,9 +184,9 @@ function CreateProjectDialog({
                 defaultValue={defaultOrgId}
                 className="block h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-indigo-500 focus:ring-2 focus:ring-indigo-500/20 focus:outline-none"
               >
-                {groups.map((group) => (
-                  <option key={group.orgId} value={group.orgId}>
-                    {group.orgName}
+                {orgs.map((org) => (
+                  <option key={org.id} value={org.id}>
+                    {org.name}
                   </option>
                 ))}
               </select>
@@ -174,5 +204,19 @@ function CreateProjectDialog({
         </DialogFooter>
       </form>
     </Dialog>
+  );
+}
+
+/** A "Create a project" button with its dialog, for empty states. */
+export function CreateProjectButton({ orgs, orgId, label = "Create a project" }: { orgs: { id: string; name: string }[]; orgId: string; label?: string }) {
+  const [isOpen, setIsOpen] = useState(false);
+  return (
+    <>
+      <Button variant="primary" onClick={() => setIsOpen(true)}>
+        <PlusIcon className="size-4" />
+        {label}
+      </Button>
+      <CreateProjectDialog open={isOpen} onOpenChange={setIsOpen} orgs={orgs} defaultOrgId={orgId} />
+    </>
   );
 }

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ComponentType, SVGProps } from "react";
 import { cn } from "@/components/ui/cn";
-import { DatabaseIcon, HomeIcon, KeyIcon } from "@/components/ui/icons";
+import { DatabaseIcon, HomeIcon, KeyIcon, SettingsIcon, UsersIcon } from "@/components/ui/icons";
 
 type NavItem = { href: string; label: string; icon: ComponentType<SVGProps<SVGSVGElement>>; isExact?: boolean };
 type NavSection = { title: string; items: NavItem[] };
@@ -17,8 +17,10 @@ const SECTIONS: NavSection[] = [
       { href: "/dashboard", label: "Overview", icon: HomeIcon, isExact: true },
       { href: "/dashboard/keys", label: "API keys", icon: KeyIcon },
       { href: "/dashboard/connections", label: "Connections", icon: DatabaseIcon },
+      { href: "/dashboard/settings", label: "Settings", icon: SettingsIcon },
     ],
   },
+  { title: "Organisation", items: [{ href: "/dashboard/team", label: "Team", icon: UsersIcon }] },
 ];
 
 export function SidebarNav() {

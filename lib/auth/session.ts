@@ -14,6 +14,7 @@ import { addressRetryAfter, RateLimitedError } from "@/lib/auth/rate-limit";
 import { env, serverSecret } from "@/lib/env";
 import type { ProjectScope } from "@/lib/keys/keys";
 import { clientAddress } from "@/lib/net/client-address";
+import { ORG_COOKIE, pickProject } from "@/lib/teams/current-org";
 import { bumpSessionVersion, listUserProjects, sessionSubject, type UserProject } from "@/lib/users/users";
 
 export const PROJECT_COOKIE = "mb_project";
@@ -146,15 +147,15 @@ export async function requireUser(): Promise<SessionUser> {
 export type DashboardContext = { user: SessionUser; project: UserProject; projects: UserProject[]; scope: ProjectScope };
 
 /**
- * The project chosen by the `mb_project` cookie when it is one of the user's, else their first.
- * An account without any project (removed from its organisations) is sent to sign in again.
+ * The project chosen by the cookies (pickProject: `mb_project`, else the organisation in `mb_org`, else the first).
+ * With none to show (no organisation left, or an organisation without projects), the overview explains why.
  */
 export const currentProject = cache(async (): Promise<DashboardContext> => {
   const user = await requireUser();
   const projects = await listUserProjects(user.id);
-  const wanted = (await cookies()).get(PROJECT_COOKIE)?.value;
-  const project = projects.find((p) => p.id === wanted) ?? projects[0];
-  if (!project) redirect(loginPathFor(null, { error: "no-project" }));
+  const jar = await cookies();
+  const project = pickProject(projects, { projectId: jar.get(PROJECT_COOKIE)?.value, orgId: jar.get(ORG_COOKIE)?.value });
+  if (!project) redirect("/dashboard");
   return { user, project, projects, scope: { projectId: project.id, orgId: project.orgId } };
 });
 

@@ -3,6 +3,8 @@
 import { AppError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import type { MemberRole, Project } from "@/lib/db/generated/client";
+import { createProject } from "@/lib/projects/projects";
+import type { TCreateProject } from "@/lib/projects/schemas";
 import { projectKeyPrefix } from "@/lib/storage/object-key";
 import { getStore } from "@/lib/storage/store";
 import { assertOwner } from "@/lib/teams/members";
@@ -68,4 +70,12 @@ export async function deleteProjectAsOwner(scope: MemberProjectScope, input: { c
     console.error(`[projects] project ${project.id} deleted, but its stored objects were not`, error);
   }
   return { project, remaining };
+}
+
+/** Every member may create projects in their organisation, also in one that has none yet. */
+export async function createProjectAsMember(scope: { orgId: string; userId: string }, input: TCreateProject): Promise<Project> {
+  const prisma = await db();
+  const membership = await prisma.membership.findUnique({ where: { orgId_userId: { orgId: scope.orgId, userId: scope.userId } }, select: { role: true } });
+  if (!membership) throw new AppError("not_found", "You are not a member of this organisation.", [{ field: "orgId", message: "choose one of your organisations" }]);
+  return createProject({ orgId: scope.orgId }, input);
 }

@@ -11,6 +11,11 @@ import type { TInviteMember } from "@/lib/teams/schemas";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** The shape newInvitationToken() makes; anything else is not worth a database look-up. */
+export function isInvitationTokenFormat(token: string): boolean {
+  return /^inv_[0-9A-Za-z]{40}$/.test(token);
+}
+
 export function newInvitationToken(): { token: string; tokenHash: string } {
   const token = `inv_${randomToken(40)}`;
   return { token, tokenHash: sha256Hex(token) };
@@ -20,7 +25,7 @@ export type PendingInvitation = Invitation & { orgName: string };
 
 /** The invitation a link names while it can still be accepted: not used, revoked or expired. */
 export async function findPendingInvitation(token: string, now = new Date()): Promise<PendingInvitation | null> {
-  if (!/^inv_[0-9A-Za-z]{40}$/.test(token)) return null;
+  if (!isInvitationTokenFormat(token)) return null;
   const prisma = await db();
   const invitation = await prisma.invitation.findUnique({ where: { tokenHash: sha256Hex(token) }, include: { org: { select: { name: true } } } });
   if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) return null;
@@ -39,7 +44,7 @@ export async function acceptInvitationInTx(
   now = new Date(),
 ): Promise<{ orgId: string }> {
   const unusable = new AppError("invitation_invalid", "This invitation link is no longer valid: it was used, revoked or has expired. Ask for a new one.");
-  if (!/^inv_[0-9A-Za-z]{40}$/.test(input.token)) throw unusable;
+  if (!isInvitationTokenFormat(input.token)) throw unusable;
   const invitation = await tx.invitation.findUnique({ where: { tokenHash: sha256Hex(input.token) } });
   if (!invitation) throw unusable;
   if (invitation.email !== input.email.trim().toLowerCase()) {
@@ -165,7 +170,7 @@ export type InvitationDetails = {
 
 /** What /invite/<token> shows; null for a token that never existed (nothing to say about it). */
 export async function describeInvitation(token: string, now = new Date()): Promise<InvitationDetails | null> {
-  if (!/^inv_[0-9A-Za-z]{40}$/.test(token)) return null;
+  if (!isInvitationTokenFormat(token)) return null;
   const prisma = await db();
   const invitation = await prisma.invitation.findUnique({ where: { tokenHash: sha256Hex(token) }, include: { org: { select: { name: true } } } });
   if (!invitation) return null;
@@ -182,8 +187,15 @@ export async function describeInvitation(token: string, now = new Date()): Promi
   };
 }
 
-/** Accepts in its own transaction (a signed-in person clicking "Join"); sign-up uses acceptInvitationInTx. */
-export async function acceptInvitation(input: { token: string; userId: string; email: string }): Promise<{ orgId: string }> {
+/**
+ * A signed-in person clicking "Join", in its own transaction (sign-up uses acceptInvitationInTx in its own).
+ * Their address is read from the database, not from the session token.
+ */
+export async function acceptInvitation(input: { token: string; userId: string }): Promise<{ orgId: string }> {
   const prisma = await db();
-  return prisma.$transaction((tx) => acceptInvitationInTx(tx, input));
+  return prisma.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: input.userId }, select: { email: true } });
+    if (!user) throw new AppError("token_missing", "Your session has ended. Sign in again.");
+    return acceptInvitationInTx(tx, { token: input.token, userId: input.userId, email: user.email });
+  });
 }
