@@ -1,6 +1,7 @@
 // Per-profile rendering shared by every resource: timestamps and the response envelope.
 import type { ErrorDetail } from "@/lib/api/errors";
 import type { Profile } from "@/lib/api/version";
+import { redactCredentials } from "@/lib/net/redact";
 
 /**
  * How a resource's docs write its timestamps: `b` files/media/tasks (`created`, ISO), `c` runs,
@@ -150,8 +151,9 @@ export function errorResponse(
   info: RequestInfo,
   error: { status: number; code: string; message: string; details?: ErrorDetail[] },
 ): ApiResponse {
-  const payload: Record<string, unknown> = { kind: error.code, message: error.message };
-  if (error.details?.length) payload.errors = error.details;
+  // Messages may quote what the caller sent: a source URL's credentials never go back out.
+  const payload: Record<string, unknown> = { kind: error.code, message: redactCredentials(error.message) };
+  if (error.details?.length) payload.errors = error.details.map((d) => ({ ...d, message: redactCredentials(d.message) }));
   if (info.profile.name !== "enveloped") return { status: error.status, body: payload, headers: {} };
   return {
     status: error.status,

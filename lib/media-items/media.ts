@@ -5,10 +5,11 @@ import { paginate } from "@/lib/api/pagination";
 import type { Profile } from "@/lib/api/version";
 import { db } from "@/lib/db/client";
 import type { File, Media, Prisma } from "@/lib/db/generated/client";
+import { createFileFromUrl } from "@/lib/files/create";
 import { removeStoredBytes } from "@/lib/files/files";
 import { canonicalId, newId } from "@/lib/ids";
 import type { ProjectScope } from "@/lib/keys/keys";
-import { EXPIRY_BOUNDS, type TListMedia, type TUpdateMedia } from "@/lib/media-items/schemas";
+import { EXPIRY_BOUNDS, type TCreateMedia, type TListMedia, type TUpdateMedia } from "@/lib/media-items/schemas";
 
 export type MediaWithFiles = Media & { files: File[]; project: { alias: string } };
 const withFiles = {
@@ -29,6 +30,28 @@ export async function createEmptyMedia(scope: ProjectScope, input: { title?: str
     },
     include: withFiles,
   });
+}
+
+/**
+ * POST /media with `url` (A): the item, then its original ingested into it. If the ingest fails, the item goes
+ * too (with whatever the failed ingest left), so a failure leaves nothing behind.
+ */
+export async function createMediaFromUrl(
+  scope: ProjectScope,
+  input: TCreateMedia & { url: string },
+  options: { createdBy?: string; signal?: AbortSignal } = {},
+): Promise<MediaWithFiles> {
+  const { url, folder, filename, connection_id, ...fields } = input;
+  const media = await createEmptyMedia(scope, { ...fields, createdBy: options.createdBy });
+  try {
+    await createFileFromUrl(scope, { url, folder, filename, connection_id, media_id: media.id, ref: "original" }, options);
+  } catch (error) {
+    const prisma = await db();
+    // Only while it holds no file: a ready file means the ingest did store something after all.
+    await prisma.media.deleteMany({ where: { id: media.id, projectId: scope.projectId, files: { none: { status: "ready" } } } });
+    throw error;
+  }
+  return getMediaOrThrow(scope, media.id);
 }
 
 /** Deleted media still answer GET (with status `deleted` and no files), as seed 003 describes. */

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/api/errors";
 import { NonRetriableError } from "@/lib/engine/errors";
 import { FfmpegError } from "@/lib/media/ffmpeg";
 import { OutboundBlockedError } from "@/lib/net/outbound";
+import { redactError } from "@/lib/net/redact";
 
 export class TaskFailure extends NonRetriableError {
   readonly kind: string;
@@ -16,6 +17,7 @@ export class TaskFailure extends NonRetriableError {
 }
 
 export function asTaskFailure(error: unknown): unknown {
+  redactError(error);
   if (error instanceof TaskFailure) return error;
   if (error instanceof AppError) return new TaskFailure(error.code, error.message, { cause: error });
   if (error instanceof OutboundBlockedError) return new TaskFailure("invalid_input", `The source URL was refused: ${error.message}.`, { cause: error });

@@ -10,6 +10,7 @@ import { ingestIntoFile } from "@/lib/files/ingest";
 import { transformFile } from "@/lib/files/transform";
 import { probeFile, readFirstBytes } from "@/lib/media/probe";
 import { refuseNonMedia, sniffMedia } from "@/lib/media/sniff";
+import { redactCredentials } from "@/lib/net/redact";
 import { TaskFailure, failing } from "@/lib/tasks/errors";
 import type { TDestination } from "@/lib/tasks/normalize";
 import { TERMINAL, isTerminal } from "@/lib/tasks/status";
@@ -163,7 +164,7 @@ export async function failTask(tx: Tx, taskId: string, error: Error): Promise<vo
   await discardUnfinishedOutputs(tx, task);
   if (isTerminal(task.status)) return;
   const kind = error instanceof TaskFailure ? error.kind : "processing_failed";
-  await tx.task.update({ where: { id: taskId }, data: { status: "failed", error: error.message, errorKind: kind, finishedAt: new Date() } });
+  await tx.task.update({ where: { id: taskId }, data: { status: "failed", error: redactCredentials(error.message), errorKind: kind, finishedAt: new Date() } });
 }
 
 export async function cancelTaskWork(tx: Tx, taskId: string): Promise<void> {

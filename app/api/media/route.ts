@@ -1,7 +1,6 @@
 // GET /api/media — list media items · POST /api/media — an empty item (B) or one ingested from `url` (A)
 import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
-import { createFileFromUrl } from "@/lib/files/create";
-import { createEmptyMedia, getMediaOrThrow, listMedia } from "@/lib/media-items/media";
+import { createEmptyMedia, createMediaFromUrl, listMedia } from "@/lib/media-items/media";
 import { renderMedia } from "@/lib/media-items/render";
 import { ZCreateMedia, ZListMedia } from "@/lib/media-items/schemas";
 
@@ -15,12 +14,10 @@ export const GET = withApi(
 
 export const POST = withApi(
   async (ctx) => {
-    const { url, folder, filename, connection_id, ...fields } = ctx.body;
-    let media = await createEmptyMedia(ctx.scope, { ...fields, createdBy: ctx.auth.keyId });
-    if (url) {
-      await createFileFromUrl(ctx.scope, { url, folder, filename, connection_id, media_id: media.id, ref: "original" }, { createdBy: ctx.auth.keyId, signal: ctx.request.signal });
-      media = await getMediaOrThrow(ctx.scope, media.id);
-    }
+    const { url, title, alt, metadata } = ctx.body;
+    const media = url
+      ? await createMediaFromUrl(ctx.scope, { ...ctx.body, url }, { createdBy: ctx.auth.keyId, signal: ctx.request.signal })
+      : await createEmptyMedia(ctx.scope, { title, alt, metadata, createdBy: ctx.auth.keyId });
     return ctx.object(renderMedia(ctx.profile, media, ctx.info.url.origin), { status: 201, collection: "/api/media" });
   },
   { body: ZCreateMedia },
