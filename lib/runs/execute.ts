@@ -160,7 +160,8 @@ export async function finishTree(owner: TreeOwner, fence: Fence, summary: { outp
 export async function endTree(tx: Tx, owner: TreeOwner, status: "cancelled" | "failed", message: string): Promise<void> {
   const open = await tx.task.findMany({ where: { ...ownerWhere(owner), status: { notIn: ["succeeded", "failed", "cancelled"] } }, select: { id: true } });
   const ids = open.map((t) => t.id);
-  await tx.task.updateMany({ where: { id: { in: ids } }, data: { status: status === "cancelled" ? "cancelled" : "failed", error: message, finishedAt: new Date() } });
+  // Conditional, like completeTask: a task that finished since the read keeps its result.
+  await tx.task.updateMany({ where: { id: { in: ids }, status: { notIn: ["succeeded", "failed", "cancelled"] } }, data: { status: status === "cancelled" ? "cancelled" : "failed", error: message, finishedAt: new Date() } });
   await discardPlaceholders(tx, ids);
   const now = new Date();
   if (owner.runId) await tx.run.updateMany({ where: { id: owner.runId, status: { notIn: ["succeeded", "failed", "cancelled"] } }, data: { status, error: message, finishedAt: now } });

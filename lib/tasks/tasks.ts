@@ -1,6 +1,6 @@
 // Tasks: one unit of media work (ingest, probe, export, transforms), run by the durable engine.
-import { parseMetadata } from "@/lib/api/metadata";
 import { AppError, notFound } from "@/lib/api/errors";
+import { parseMetadata } from "@/lib/api/metadata";
 import { paginate } from "@/lib/api/pagination";
 import type { Profile } from "@/lib/api/version";
 import { getConnectionOrThrow, resolveConnection } from "@/lib/connections/connections";
@@ -15,7 +15,7 @@ import type { ProjectScope } from "@/lib/keys/keys";
 import { isTransformKind } from "@/lib/tasks/kinds";
 import { normalizeTaskRequest, type TCanonicalTask, type TDestination, type TSource } from "@/lib/tasks/normalize";
 import type { TListTasks } from "@/lib/tasks/schemas";
-import { isTerminal, parseStatusFilter } from "@/lib/tasks/status";
+import { TERMINAL, isTerminal, parseStatusFilter } from "@/lib/tasks/status";
 import { listFfmpegEncoders } from "@/lib/media/ffmpeg";
 import { assertOptionsEncodable, parseMediaOptions } from "@/lib/media/kinds";
 
@@ -249,12 +249,23 @@ export async function listTasks(scope: ProjectScope, query: TListTasks, profile:
 }
 
 /** Stops the work: queued tasks end at once, running ones when their worker notices (ffmpeg is killed). */
-export async function cancelTask(scope: ProjectScope, id: string): Promise<Task> {
+const nothingToCancel = (task: Task) => new AppError("conflict", `Task ${task.id} already ${task.status}; there is nothing to cancel.`);
+
+/**
+ * Cancels a task that has not finished: a conditional update (like completeTask's), so a task that succeeds
+ * between our read and our write keeps its result and the caller hears 409. `afterRead` lets tests hit that window.
+ */
+export async function cancelTask(scope: ProjectScope, id: string, options: { afterRead?: () => Promise<void> } = {}): Promise<Task> {
   const task = await getTaskOrThrow(scope, id);
-  if (isTerminal(task.status)) throw new AppError("conflict", `Task ${task.id} already ${task.status}; there is nothing to cancel.`);
+  if (isTerminal(task.status)) throw nothingToCancel(task);
+  await options.afterRead?.();
   const prisma = await db();
-  const updated = await prisma.task.update({ where: { id: task.id }, data: { status: "cancelled", finishedAt: new Date(), error: "Cancelled by request." } });
+  const { count } = await prisma.task.updateMany({
+    where: { id: task.id, status: { notIn: [...TERMINAL] } },
+    data: { status: "cancelled", finishedAt: new Date(), error: "Cancelled by request." },
+  });
+  if (count === 0) throw nothingToCancel(await getTaskOrThrow(scope, task.id));
   discardHeadStart(task.id);
   await requestCancel(taskExecutionKey(task.id));
-  return updated;
+  return getTaskOrThrow(scope, task.id);
 }
