@@ -1,15 +1,10 @@
-// GET /api/health — liveness and database reachability, no auth
+// GET /api/health — liveness and database reachability, no auth, no internals
 import { methodsNotAllowed } from "@/lib/api/with-api";
-import { db } from "@/lib/db/client";
+import { checkHealth } from "@/lib/health/health";
 
 export async function GET(): Promise<Response> {
-  try {
-    const prisma = await db();
-    await prisma.$queryRaw`SELECT 1`;
-    return Response.json({ status: "ok" }, { headers: { "Cache-Control": "no-store" } });
-  } catch (error) {
-    return Response.json({ status: "error", message: (error as Error).message }, { status: 503 });
-  }
+  const { ok } = await checkHealth();
+  return Response.json({ status: ok ? "ok" : "unavailable" }, { status: ok ? 200 : 503, headers: { "Cache-Control": "no-store" } });
 }
 
 export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");
