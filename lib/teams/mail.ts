@@ -61,8 +61,8 @@ export async function sendInvitationMail(mail: InvitationMail): Promise<MailOutc
     await transport.sendMail({ from: setup.from, to: mail.to, subject: message.subject, text: message.text, html: message.html });
     return { status: "sent", to: mail.to };
   } catch (error) {
-    console.error("[mail] invitation e-mail failed", error);
     const detail = error instanceof Error ? error.message.slice(0, 200) : String(error);
+    console.error(`[mail] invitation e-mail to ${mail.to} failed: ${detail}`);
     return { status: "failed", reason: `The mail server did not accept the e-mail (${detail}).` };
   } finally {
     transport.close();

@@ -4,6 +4,7 @@
 import { AppError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import type { MemberRole, Prisma } from "@/lib/db/generated/client";
+import type { UserProject } from "@/lib/users/users";
 
 /** The caller acting in one of their organisations. */
 export type TeamScope = { orgId: string; userId: string };
@@ -115,4 +116,23 @@ export async function renameOrganization(scope: TeamScope, input: { name: string
     const org = await tx.organization.update({ where: { id: scope.orgId }, data: { name: input.name } });
     return { id: org.id, name: org.name, role: "owner" as const };
   });
+}
+
+/** An organisation of the person with its projects (possibly none). */
+export type WorkspaceOrg = { id: string; name: string; role: MemberRole; projects: UserProject[] };
+
+/** Memberships in the same order as listUserProjects(), so pickProject() picks the same project from both. */
+export async function listUserOrgs(userId: string): Promise<WorkspaceOrg[]> {
+  const prisma = await db();
+  const memberships = await prisma.membership.findMany({
+    where: { userId },
+    include: { org: { include: { projects: { orderBy: { createdAt: "asc" } } } } },
+    orderBy: { createdAt: "asc" },
+  });
+  return memberships.map((m) => ({
+    id: m.org.id,
+    name: m.org.name,
+    role: m.role,
+    projects: m.org.projects.map((p) => ({ ...p, orgName: m.org.name, role: m.role })),
+  }));
 }

@@ -3,13 +3,12 @@
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { PROJECT_COOKIE, requireUser, setProjectCookie, type SessionUser } from "@/lib/auth/session";
-import { db } from "@/lib/db/client";
-import type { MemberRole } from "@/lib/db/generated/client";
 import { env } from "@/lib/env";
 import { ORG_COOKIE, pickProject } from "@/lib/teams/current-org";
+import { listUserOrgs, type WorkspaceOrg } from "@/lib/teams/members";
 import type { UserProject } from "@/lib/users/users";
 
-export type WorkspaceOrg = { id: string; name: string; role: MemberRole; projects: UserProject[] };
+export type { WorkspaceOrg };
 
 export type Workspace = {
   user: SessionUser;
@@ -22,31 +21,12 @@ export type Workspace = {
   isOrgStale: boolean;
 };
 
-/** Memberships in the same order as listUserProjects(), so pickProject() picks the same project from both. */
-export async function listUserOrgs(userId: string): Promise<WorkspaceOrg[]> {
-  const prisma = await db();
-  const memberships = await prisma.membership.findMany({
-    where: { userId },
-    include: { org: { include: { projects: { orderBy: { createdAt: "asc" } } } } },
-    orderBy: { createdAt: "asc" },
-  });
-  return memberships.map((m) => ({
-    id: m.org.id,
-    name: m.org.name,
-    role: m.role,
-    projects: m.org.projects.map((p) => ({ ...p, orgName: m.org.name, role: m.role })),
-  }));
-}
-
 export const currentWorkspace = cache(async (): Promise<Workspace> => {
   const user = await requireUser();
   const orgs = await listUserOrgs(user.id);
   const jar = await cookies();
   const wanted = { projectId: jar.get(PROJECT_COOKIE)?.value, orgId: jar.get(ORG_COOKIE)?.value };
-  const project = pickProject(
-    orgs.flatMap((o) => o.projects),
-    wanted,
-  );
+  const project = pickProject(orgs.flatMap((o) => o.projects), wanted);
   if (project) return { user, orgs, org: orgs.find((o) => o.id === project.orgId) ?? null, project, isOrgStale: false };
   const chosen = wanted.orgId ? orgs.find((o) => o.id === wanted.orgId) : orgs[0];
   return { user, orgs, org: chosen ?? null, project: null, isOrgStale: Boolean(wanted.orgId) && !chosen };

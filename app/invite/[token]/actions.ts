@@ -4,8 +4,9 @@ import { AppError } from "@/lib/api/errors";
 import { clearProjectCookie, endSession } from "@/lib/auth/session";
 import { userAction } from "@/lib/dashboard/action";
 import { acceptInvitation, isInvitationTokenFormat } from "@/lib/teams/invitations";
-import { listUserOrgs, showOrganization, showProject } from "@/lib/teams/workspace";
+import { listUserOrgs } from "@/lib/teams/members";
 import { ZAcceptInvitation } from "@/lib/teams/schemas";
+import { showOrganization, showProject } from "@/lib/teams/workspace";
 
 /** Joins, then shows the new organisation's first project (or its empty state); the page then opens /dashboard. */
 export const acceptInvitationAction = userAction(ZAcceptInvitation, async ({ user }, input) => {
