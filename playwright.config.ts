@@ -1,5 +1,6 @@
 // End-to-end tests: the built app (`next build` first) on a fresh data dir, with a loopback S3 server.
 import { defineConfig, devices } from "@playwright/test";
+import { OWNER } from "./e2e/owner";
 
 const PORT = 3100;
 const S3_PORT = 4569;
@@ -44,6 +45,10 @@ export default defineConfig({
         MEDIABIT_DATA_DIR: DATA_DIR,
         // Connection endpoints on loopback are refused by the SSRF guard unless allowed.
         MEDIABIT_ALLOW_PRIVATE_HOSTS: "127.0.0.1,localhost",
+        // The bootstrap organisation's owner (signInAsOwner), and open sign-up so tests can make fresh accounts.
+        MEDIABIT_BOOTSTRAP_EMAIL: OWNER.email,
+        MEDIABIT_BOOTSTRAP_PASSWORD: OWNER.password,
+        MEDIABIT_SIGNUP: "open",
         NEXT_TELEMETRY_DISABLED: "1",
       },
     },

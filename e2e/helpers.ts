@@ -1,6 +1,9 @@
-// Shared steps for the dashboard e2e tests: unique accounts, sign-up through the UI, screenshots.
+// Shared steps for the dashboard e2e tests: unique accounts, sign-up and sign-in through the UI, screenshots.
 import { expect, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
+import { OWNER } from "./owner";
+
+export { OWNER };
 
 export const S3 = { endpoint: "http://127.0.0.1:4569", accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
 
@@ -20,6 +23,21 @@ export async function signUp(page: Page, account: { name?: string; email: string
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("navigation", { name: "Dashboard" })).toBeVisible();
+}
+
+/** Signs in through /login (wherever the page is sent after) and waits until the form is gone. */
+export async function signIn(page: Page, account: { email: string; password: string }, path = "/login"): Promise<void> {
+  if (!page.url().includes("/login")) await page.goto(path);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
+/** Signs in as the bootstrap organisation's owner and waits for the dashboard. */
+export async function signInAsOwner(page: Page): Promise<void> {
+  await signIn(page, OWNER);
   await expect(page.getByRole("navigation", { name: "Dashboard" })).toBeVisible();
 }
 

@@ -15,7 +15,7 @@ import { env, serverSecret } from "@/lib/env";
 import type { ProjectScope } from "@/lib/keys/keys";
 import { clientAddress } from "@/lib/net/client-address";
 import { ORG_COOKIE, pickProject } from "@/lib/teams/current-org";
-import { bumpSessionVersion, listUserProjects, sessionSubject, type UserProject } from "@/lib/users/users";
+import { endSessionsOf, listUserProjects, sessionSubject, type UserProject } from "@/lib/users/users";
 
 export const PROJECT_COOKIE = "mb_project";
 const SESSION_MAX_AGE_S = 30 * 24 * 60 * 60;
@@ -83,6 +83,14 @@ function authConfig(): NextAuthConfig {
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
         return session;
+      },
+    },
+    events: {
+      // Every way out (the dashboard's sign-out, POST /api/auth/signout) ends all of this person's sessions.
+      // Only a current token counts: replaying an already ended one cannot sign the person out again.
+      async signOut(message) {
+        const token = "token" in message ? message.token : null;
+        if (token?.sub && typeof token.sv === "number") await endSessionsOf(token.sub, token.sv);
       },
     },
     logger: {
@@ -171,10 +179,8 @@ export async function projectScopeFor(projectId: string): Promise<{ user: Sessio
   return { user, project, scope: { projectId: project.id, orgId: project.orgId } };
 }
 
-/** Signs out and ends every session of this person that carries the current version (all devices). */
+/** Signs out; the signOut event ends every session of this person that carries the current version (all devices). */
 export async function endSession(options: { redirectTo: string }): Promise<void> {
-  const user = await getSessionUser();
-  if (user) await bumpSessionVersion(user.id);
   await signOut(options);
 }
 

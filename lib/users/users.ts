@@ -100,11 +100,11 @@ export async function sessionSubject(userId: string): Promise<{ sessionVersion: 
   return prisma.user.findUnique({ where: { id: userId }, select: { sessionVersion: true, email: true, name: true } });
 }
 
-/** Invalidates every session token issued before now (sign-out, password change). */
-export async function bumpSessionVersion(userId: string): Promise<number> {
+/** Ends every session carrying `version` (sign-out); a no-op when the version already moved on. */
+export async function endSessionsOf(userId: string, version: number): Promise<boolean> {
   const prisma = await db();
-  const updated = await prisma.user.update({ where: { id: userId }, data: { sessionVersion: { increment: 1 } }, select: { sessionVersion: true } });
-  return updated.sessionVersion;
+  const { count } = await prisma.user.updateMany({ where: { id: userId, sessionVersion: version }, data: { sessionVersion: { increment: 1 } } });
+  return count === 1;
 }
 
 export type UserProject = Project & { orgName: string; role: "owner" | "member" };

@@ -1,0 +1,94 @@
+// A production build served by `next start` on loopback for the auth tests that need the real HTTP stack
+// (next-auth's endpoints, the proxy, headers from next.config, server actions). Needs `next build` first.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export const isBuilt = existsSync(".next/BUILD_ID");
+
+export type Server = { origin: string; stop: () => void };
+
+export async function startBuiltServer(port: number, settings: Record<string, string>): Promise<Server> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "mediabit-auth-server-"));
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), MEDIABIT_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", ...settings };
+  // The test process's own database must not leak into the server (it gets a fresh PGlite unless told otherwise).
+  if (!settings.DATABASE_URL) delete env.DATABASE_URL;
+  const child: ChildProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+  // `next start` runs its server in a child process: end the whole group.
+  const stop = () => {
+    if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+  };
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (await fetch(`${origin}/api/health`).then((r) => r.ok).catch(() => false)) return { origin, stop };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  stop();
+  throw new Error(`next start on ${port} did not become healthy`);
+}
+
+/** The id Next.js gave a server action, from the build's manifest. */
+export function serverActionId(filename: string, exportedName: string): string {
+  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
+    node: Record<string, { filename?: string; exportedName?: string }>;
+  };
+  const found = Object.entries(manifest.node).find(([, entry]) => entry.filename === filename && entry.exportedName === exportedName);
+  if (!found) throw new Error(`no server action ${exportedName} in ${filename}`);
+  return found[0];
+}
+
+/** A cookie jar of name=value pairs, fed by Set-Cookie headers. */
+export class CookieJar {
+  readonly values = new Map<string, string>();
+
+  take(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ""] = line.split(";");
+      const at = pair.indexOf("=");
+      const name = pair.slice(0, at).trim();
+      const value = pair.slice(at + 1);
+      if (/expires=Thu, 01 Jan 1970/i.test(line) || /max-age=0/i.test(line) || value === "") this.values.delete(name);
+      else this.values.set(name, value);
+    }
+  }
+
+  header(): string {
+    return [...this.values].map(([name, value]) => `${name}=${value}`).join("; ");
+  }
+
+  clone(): CookieJar {
+    const copy = new CookieJar();
+    for (const [name, value] of this.values) copy.values.set(name, value);
+    return copy;
+  }
+}
+
+/** Signs in through next-auth's own endpoint (csrf token, then the credentials callback). */
+export async function postCredentials(
+  origin: string,
+  input: { email: string; password: string; forwardedFor?: string; jar?: CookieJar },
+): Promise<{ response: Response; jar: CookieJar }> {
+  const jar = input.jar ?? new CookieJar();
+  const forwarded: Record<string, string> = input.forwardedFor ? { "X-Forwarded-For": input.forwardedFor } : {};
+  const csrf = await fetch(`${origin}/api/auth/csrf`, { headers: { cookie: jar.header(), ...forwarded } });
+  jar.take(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const response = await fetch(`${origin}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", cookie: jar.header(), ...forwarded },
+    body: new URLSearchParams({ email: input.email, password: input.password, csrfToken, callbackUrl: `${origin}/dashboard` }),
+  });
+  jar.take(response);
+  return { response, jar };
+}
+
+export function hasSession(jar: CookieJar): boolean {
+  return [...jar.values.keys()].some((name) => name.includes("authjs.session-token"));
+}
