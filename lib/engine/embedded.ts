@@ -66,6 +66,9 @@ export function projectShare(concurrency = env().MEDIABIT_WORKER_CONCURRENCY ?? 
   return env().MEDIABIT_PROJECT_CONCURRENCY ?? Math.max(1, Math.floor(concurrency / 2));
 }
 
+/** Candidates a claim considers beyond the slots it fills, for rows another worker is claiming at the same moment. */
+const CLAIM_SPARES = 16;
+
 /** Projects whose last turn a worker remembers (a forgotten one simply counts as never served). */
 const SERVED_MEMORY = 1000;
 
@@ -136,19 +139,25 @@ export function startWorker(options: WorkerOptions): Worker {
             OR (status = 'running' AND lease_expires_at < now())),
       here AS (SELECT key AS project, (value->>0)::int AS n, (value->>1)::bigint AS served
                  FROM jsonb_each(${JSON.stringify(projectState())}::jsonb)),
-      turns AS (
+      -- The next few in turn order (spares for rows another worker locks first); materialized, so the lock below looks
+      -- each one up by its key instead of rescanning the queue per row.
+      picked AS MATERIALIZED (
         SELECT due.id, due.run_at, due.created_at, due.rank + COALESCE(here.n, 0) AS turn, COALESCE(here.served, 0) AS served
           FROM due LEFT JOIN here ON here.project = due.project
          WHERE due.rank + COALESCE(here.n, 0) <= ${projectConcurrency}
-            OR (SELECT count(DISTINCT project) FROM due) < 2)
+            OR (SELECT count(DISTINCT project) FROM due) < 2
+         ORDER BY turn, served, due.run_at, due.created_at
+         LIMIT ${limit + CLAIM_SPARES})
       UPDATE executions AS e
          SET status = 'running', attempt = e.attempt + 1, lease_owner = ${id},
              lease_expires_at = now() + (${leaseMs}::int * interval '1 millisecond'),
              started_at = COALESCE(e.started_at, now()), updated_at = now()
-        FROM (SELECT x.id FROM executions AS x JOIN turns ON turns.id = x.id
-               WHERE (x.status = 'queued' AND x.run_at <= now())
-                  OR (x.status = 'running' AND x.lease_expires_at < now())
-               ORDER BY turns.turn, turns.served, turns.run_at, turns.created_at
+        FROM (SELECT x.id FROM executions AS x JOIN picked ON picked.id = x.id
+               -- Rechecked on the locked row (one another worker claimed since the snapshot is passed over); the text
+               -- comparison keeps the planner on the primary key here instead of rescanning the queue for each row.
+               WHERE (x.status::text = 'queued' AND x.run_at <= now())
+                  OR (x.status::text = 'running' AND x.lease_expires_at < now())
+               ORDER BY picked.turn, picked.served, picked.run_at, picked.created_at
                LIMIT ${limit}
                FOR UPDATE OF x SKIP LOCKED) AS c
        WHERE e.id = c.id
