@@ -8,7 +8,7 @@ import { db } from "@/lib/db/client";
 import type { Worker } from "@/lib/engine/embedded";
 import { resetEnvForTests } from "@/lib/env";
 import { call, createTestProject, data, type TestProject } from "@/tests/helpers/api";
-import { startTestWorker, stopTestWorker, waitForTaskDone } from "@/tests/helpers/engine";
+import { startTestWorker, stopTestWorker, waitFor, waitForTaskDone } from "@/tests/helpers/engine";
 import { mediaFixture } from "@/tests/helpers/media-fixtures";
 
 /** Serves `body` (with its Content-Length) at `bytes` every `everyMs`; counts bytes, requests and hang-ups. */
@@ -155,5 +155,47 @@ describe("download pace (MEDIABIT_DOWNLOAD_*)", () => {
     expect(slow.hangUps() - before.hangUps).toBe(1);
     expect(await executionOf(task.id)).toMatchObject({ status: "completed", attempt: 1 });
     expect(await counts(p)).toEqual({ files: 0, media: 0 });
+  });
+});
+
+describe("one project's dripping sources and another project's work (issue 13, finding 4)", () => {
+  it("runs project B's image task while project A's three dripping ingests hold and then lose their slots", async () => {
+    // Two slots (cores here), a 2 s window: A's drips fail one window after each began, and B must not wait behind the third.
+    useSettings({ MEDIABIT_DOWNLOAD_MIN_RATE_WINDOW_SECONDS: "2" });
+    const a = await createTestProject("latest");
+    const b = await createTestProject("latest");
+    const photo = await startPacedServer(readFileSync(await mediaFixture("png")), { bytes: 1 << 20, everyMs: 1 });
+    const drip = await startPacedServer(Buffer.alloc(120), { bytes: 1, everyMs: 1000 });
+    try {
+      const stored = await call("POST", "/api/files", { key: b.key, body: { url: photo.url } });
+      expect(stored.status).toBe(201);
+      const submit = async (p: TestProject, body: Record<string, unknown>) => {
+        const res = await call("POST", "/api/tasks", { key: p.key, body });
+        expect(res.status).toBe(201);
+        return data(res).id as string;
+      };
+      // A's first drip, then, a second into it, two more: its slots free one at a time, about a second apart.
+      const first = await submit(a, { kind: "ingest", url: drip.url });
+      await waitFor(async () => drip.sent() >= 1, 10_000, "A's first drip to begin");
+      const second = await submit(a, { kind: "ingest", url: drip.url });
+      const third = await submit(a, { kind: "ingest", url: drip.url });
+      await waitFor(async () => (await db()).execution.count({ where: { projectId: a.projectId, status: "running" } }).then((n) => n === 2), 10_000, "A to hold both slots");
+      const image = await submit(b, { kind: "image", file_id: data(stored).id, options: { width: 32, format: "webp" } });
+
+      const done = await waitForTaskDone(image, 30_000);
+      expect(done.status).toBe("succeeded");
+      const aTasks = await Promise.all([first, second, third].map((id) => waitForTaskDone(id, 30_000)));
+      for (const task of aTasks) {
+        expect(task.status).toBe("failed");
+        expect(task.error).toContain("below the minimum of 32 KiB/s");
+        expect(await executionOf(task.id)).toMatchObject({ attempt: 1 });
+      }
+      // B took the first slot A's first drip gave up; A's third waited for the next one, after B had finished.
+      const [bRun, aThird] = [await executionOf(image), await executionOf(third)];
+      expect(bRun.finishedAt!.getTime()).toBeLessThanOrEqual(aThird.startedAt!.getTime());
+    } finally {
+      await photo.close();
+      await drip.close();
+    }
   });
 });
