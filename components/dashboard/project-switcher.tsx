@@ -52,7 +52,7 @@ export function ProjectSwitcher({ orgs, currentOrgId, current }: Props) {
               {(current?.name ?? currentOrg?.name ?? "?").charAt(0).toUpperCase()}
             </span>
             <span className="min-w-0 flex-1">
-              <span className="block truncate text-[11px] leading-4 text-zinc-500" title={currentOrg?.name}>
+              <span className="block truncate text-[11px] leading-4 text-zinc-500" title={currentOrg?.name} data-testid="current-org-name">
                 {currentOrg?.name ?? "Mediabit"}
               </span>
               <span className={`block truncate text-[13px] leading-4 font-medium ${current ? "text-zinc-900" : "text-zinc-500"}`} title={title}>
