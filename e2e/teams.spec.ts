@@ -77,7 +77,7 @@ test("an owner invites an address; the invitee joins through the link, then lose
   const invitee = await freshPage(browser);
   await test.step("the invitee opens the link signed out and creates an account through it", async () => {
     await invitee.goto(link);
-    await expect(invitee.getByRole("heading", { name: `Join ${orgName} on Mediabit` })).toBeVisible();
+    await expect(invitee.getByRole("heading", { name: `Join ${orgName}`, exact: true })).toBeVisible();
     await expect(invitee.getByTestId("invitation")).toContainText(inviteeEmail);
     await expect(invitee.getByTestId("invitation")).toContainText(/invited/);
     await expect(invitee.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", `/login?callbackUrl=${encodeURIComponent(new URL(link).pathname)}`);

@@ -42,7 +42,7 @@ export function NameForm({ target, label, name, hint }: { target: Target; label:
           maxLength={100}
           hint={hint}
           error={action.failure?.fieldErrors.name}
-          className="min-w-0 flex-1"
+          className="min-w-0 flex-1 sm:max-w-md"
         />
         <Button type="submit" className="sm:mt-[26px]" isLoading={action.isPending} disabled={isUnchanged}>
           Save

@@ -34,7 +34,7 @@ export function InvitationsTable({ orgId, invitations }: { orgId: string; invita
           {invitations.map((invitation) => (
             <tr key={invitation.id} data-testid="invitation-row" data-invitation-email={invitation.email}>
               <Td className="max-w-0 w-full">
-                <div className="truncate font-medium text-zinc-900" title={invitation.email}>
+                <div className="font-medium [overflow-wrap:anywhere] text-zinc-900" title={invitation.email}>
                   {invitation.email}
                 </div>
               </Td>

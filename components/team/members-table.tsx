@@ -43,12 +43,12 @@ export function MembersTable({ orgId, orgName, members, isOwner }: Props) {
             return (
               <tr key={member.userId} data-testid="member-row" data-member-email={member.email}>
                 <Td className="max-w-0 w-full">
-                  <div className="truncate font-medium text-zinc-900" title={member.name ?? member.email}>
+                  <div className="font-medium [overflow-wrap:anywhere] text-zinc-900" title={member.name ?? member.email}>
                     {member.name ?? member.email}
                     {member.isYou ? <span className="ml-1.5 font-normal text-zinc-400">(you)</span> : null}
                   </div>
                   {member.name ? (
-                    <div className="truncate text-xs text-zinc-500" title={member.email}>
+                    <div className="text-xs [overflow-wrap:anywhere] text-zinc-500">
                       {member.email}
                     </div>
                   ) : null}

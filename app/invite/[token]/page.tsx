@@ -8,7 +8,7 @@ import { describeInvitation, type InvitationDetails } from "@/lib/teams/invitati
 
 export const metadata: Metadata = { title: "Invitation" };
 
-const LINK_BUTTON = "inline-flex h-9 flex-1 items-center justify-center rounded-md px-3.5 text-sm font-medium whitespace-nowrap";
+const LINK_BUTTON = "inline-flex h-9 w-full items-center justify-center rounded-md px-3.5 text-sm font-medium whitespace-nowrap";
 
 function Panel({ title, children, testId }: { title: string; children: ReactNode; testId?: string }) {
   return (
@@ -60,7 +60,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const path = `/invite/${token}`;
   const isInvitee = user?.email.toLowerCase() === invitation.email;
   return (
-    <Panel title={`Join ${invitation.orgName} on Mediabit`} testId="invitation">
+    <Panel title={`Join ${invitation.orgName}`} testId="invitation">
       <p>
         {invitation.inviter ? <span className="font-medium text-zinc-900">{invitation.inviter}</span> : "An owner"} invited{" "}
         <span className="font-medium text-zinc-900">{invitation.email}</span> to join <span className="font-medium text-zinc-900">{invitation.orgName}</span> as{" "}
@@ -71,7 +71,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       {!user ? (
         <div className="space-y-2 border-t border-zinc-100 pt-4">
           <p>New to Mediabit? Create an account with {invitation.email}. Already have one? Sign in with it.</p>
-          <div className="flex flex-col gap-2 sm:flex-row">
+          <div className="grid gap-2 sm:grid-cols-2">
             <Link href={`/signup?invitation=${encodeURIComponent(token)}`} className={`${LINK_BUTTON} bg-zinc-900 text-white shadow-sm hover:bg-zinc-800`}>
               Create account
             </Link>
