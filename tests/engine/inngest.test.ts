@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { inngestFunctions, toInngestFunction } from "@/inngest/client";
 import { taskRun } from "@/inngest/functions/task-run";
 import { db } from "@/lib/db/client";
-import { engineMode } from "@/lib/engine/engine";
+import { projectShare } from "@/lib/engine/embedded";
+import { dispatch, engineMode, setInngestSender } from "@/lib/engine/engine";
 import type { Json, WorkflowDefinition } from "@/lib/engine/types";
 import { resetEnvForTests } from "@/lib/env";
 import { getStore } from "@/lib/storage/store";
@@ -81,6 +82,27 @@ describe("task.run on Inngest (@inngest/test)", () => {
     expect(main?.cancel).toEqual([{ event: "mediabit/execution.cancel", if: "async.data.key == event.data.key" }]);
     // The failure handler is its own function, triggered by this one's final failure.
     expect(failure?.triggers[0]).toMatchObject({ event: "inngest/function.failed", expression: expect.stringContaining(main?.id ?? "?") });
+  });
+
+  it("keys each workflow's concurrency by project, and sends the project with every event", async () => {
+    type Config = { id: string; concurrency?: { key?: string; limit: number }[] };
+    for (const fn of inngestFunctions.filter((f) => !f.id().endsWith("-cancelled"))) {
+      const [main] = fn["getConfig"]({ baseUrl: new URL("http://127.0.0.1:3000/api/inngest"), appPrefix: "mediabit" }) as Config[];
+      expect(main?.concurrency, fn.id()).toEqual([{ key: "event.data.projectId", limit: projectShare() }]);
+    }
+    const p = await createTestProject("latest");
+    const { enqueued } = await recordTask(p, { kind: "ingest", url: source.url("/video.mp4") });
+    const sent: { name: string; data: Record<string, unknown> }[] = [];
+    setInngestSender(async (event) => void sent.push(event));
+    try {
+      await dispatch([enqueued]);
+    } finally {
+      // As before: this process never started an Inngest client.
+      setInngestSender(async () => {
+        throw new Error("no Inngest client in this test");
+      });
+    }
+    expect(sent).toEqual([{ name: `mediabit/${TASK_WORKFLOW}`, data: { taskId: enqueued.payload.taskId, key: enqueued.key, projectId: p.projectId }, id: enqueued.key }]);
   });
 
   it("runs an ingest task to success and stores the file byte for byte", async () => {
