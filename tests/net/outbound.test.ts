@@ -3,7 +3,7 @@ import https from "node:https";
 import tls from "node:tls";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetEnvForTests } from "@/lib/env";
-import { OutboundBlockedError, outboundRequest, type ResolveHost } from "@/lib/net/outbound";
+import { DownloadPaceError, OutboundBlockedError, formatBytes, outboundRequest, watchDownloadPace, type ResolveHost } from "@/lib/net/outbound";
 import { createSelfSignedCert, startServer, type TestServer } from "./servers";
 
 let app: TestServer;
@@ -266,5 +266,88 @@ describe("outboundRequest over TLS", () => {
     expect(error).not.toBeInstanceOf(OutboundBlockedError);
     expect((error as NodeJS.ErrnoException).code).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
     expect(serverNames).toEqual(["media.test"]);
+  });
+});
+
+describe("watchDownloadPace", () => {
+  /** A response body of `length` bytes, one every `everyMs`. */
+  async function drip(length: number, everyMs: number) {
+    const http = await import("node:http");
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-length": String(length) });
+      let left = length;
+      const timer = setInterval(() => {
+        res.write(Buffer.from([1]));
+        if (--left === 0) {
+          clearInterval(timer);
+          res.end();
+        }
+      }, everyMs);
+      res.on("close", () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as import("node:net").AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}/`,
+      close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+    };
+  }
+
+  async function paced(url: string, limits: { minBytesPerSecond: number; windowMs: number; maxMs: number }) {
+    const pace = watchDownloadPace(limits);
+    const response = await outboundRequest(url, { ...allowLocal, signal: pace.signal });
+    pace.bodyStarted();
+    let received = 0;
+    const outcome = await new Promise<unknown>((resolve) => {
+      response.body.on("data", (chunk: Buffer) => ((received += chunk.length), pace.count(chunk.length)));
+      response.body.on("end", () => resolve("ended"));
+      response.body.on("error", () => undefined);
+      pace.signal.addEventListener("abort", () => resolve(pace.signal.reason));
+    });
+    pace.stop();
+    response.body.destroy();
+    return { outcome, received };
+  }
+
+  it("aborts a body that drips below the minimum over the window, saying how much arrived", async () => {
+    const source = await drip(100, 100);
+    try {
+      const { outcome, received } = await paced(source.url, { minBytesPerSecond: 1024, windowMs: 500, maxMs: 60_000 });
+      expect(outcome).toBeInstanceOf(DownloadPaceError);
+      expect((outcome as DownloadPaceError).reason).toBe("too_slow");
+      expect((outcome as DownloadPaceError).message).toMatch(/^the source sent \d+ B in 0\.\d s, below the minimum of 1 KiB\/s \(MEDIABIT_DOWNLOAD_MIN_BYTES_PER_SECOND, averaged over 0\.5 s\)$/);
+      // Stopped within about a window: the body had 100 bytes to send at 10 a second.
+      expect(received).toBeLessThan(20);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it("lets a body at or above the minimum run to its end", async () => {
+    // A hundred bytes a second for 1.2 s, against a minimum of ten a second over half a second.
+    const source = await drip(120, 10);
+    try {
+      const { outcome, received } = await paced(source.url, { minBytesPerSecond: 10, windowMs: 500, maxMs: 60_000 });
+      expect(outcome).toBe("ended");
+      expect(received).toBe(120);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it("aborts a download past its total time even when the pace is fine", async () => {
+    const source = await drip(1000, 10);
+    try {
+      const { outcome } = await paced(source.url, { minBytesPerSecond: 1, windowMs: 60_000, maxMs: 300 });
+      expect(outcome).toBeInstanceOf(DownloadPaceError);
+      expect((outcome as DownloadPaceError).reason).toBe("too_long");
+      expect((outcome as DownloadPaceError).message).toMatch(/^the download did not finish within 0\.3 s \(MEDIABIT_DOWNLOAD_MAX_SECONDS\); \d+ B had arrived$/);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it("formats sizes in the units the settings use", () => {
+    expect([3, 1228.8, 32 * 1024, 1.5 * 1024 ** 2, 5 * 1024 ** 3].map(formatBytes)).toEqual(["3 B", "1.2 KiB", "32 KiB", "1.5 MiB", "5 GiB"]);
   });
 });
