@@ -254,3 +254,42 @@ test("an owner renames and deletes projects; the last one leaves an empty organi
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Fresh start");
   });
 });
+
+test("someone with an organisation of their own joins another while signed in, switches between them, and leaves", async ({ page, browser }) => {
+  await signInAsOwner(page);
+  const ownerOrg = (await page.getByTestId("current-org-name").textContent()) ?? "";
+  const email = uniqueEmail("multi");
+  const link = await invite(page, email);
+  await page.getByRole("button", { name: "Done" }).click();
+
+  const person = await freshPage(browser);
+  await signUp(person, { name: "Multi Person", email, password: "multi passphrase 1" });
+  const ownOrg = "Multi Person's organisation";
+  await expect(person.getByTestId("current-org-name")).toHaveText(ownOrg);
+
+  await person.goto(link);
+  await shotBoth(person, "invite-signed-in");
+  await person.getByRole("button", { name: `Join ${ownerOrg}` }).click();
+  await expect(person).toHaveURL(/\/dashboard$/);
+  // Joining shows the new organisation's first project.
+  await expect(person.getByTestId("current-org-name")).toHaveText(ownerOrg);
+
+  const switcher = person.getByTestId("project-switcher");
+  await switcher.click();
+  await expect(person.getByTestId("switcher-org")).toHaveCount(2);
+  await shotBoth(person, "switcher-two-orgs");
+  await person.getByTestId("switcher-org").filter({ hasText: ownOrg }).getByRole("menuitem", { name: "Default" }).click();
+  await expect(person.getByTestId("current-org-name")).toHaveText(ownOrg);
+  await switcher.click();
+  await person.getByTestId("switcher-org").filter({ hasText: ownerOrg }).getByRole("menuitem").first().click();
+  await expect(person.getByTestId("current-org-name")).toHaveText(ownerOrg);
+
+  await openNav(person, "Team");
+  await person.getByRole("button", { name: "Leave" }).click();
+  await person.getByRole("dialog", { name: `Leave ${ownerOrg}?` }).getByRole("button", { name: "Leave organisation" }).click();
+  await expect(person).toHaveURL(/\/dashboard$/);
+  await expect(person.getByTestId("current-org-name")).toHaveText(ownOrg);
+  await switcher.click();
+  await expect(person.getByTestId("switcher-org")).toHaveCount(1);
+  await person.context().close();
+});
