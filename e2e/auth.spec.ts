@@ -21,7 +21,7 @@ test.describe("auth", () => {
     await shotBoth(page, "login");
     await signIn(page, OWNER);
     await expect(page).toHaveURL(/\/dashboard\/connections\?from=e2e$/);
-    await expect(page.getByRole("heading", { name: "Connections" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Connections", exact: true })).toBeVisible();
   });
 
   test("a callbackUrl to another site is ignored: sign-in lands on the dashboard", async ({ page }) => {

@@ -46,16 +46,19 @@ export async function addressRetryAfter(address: string, now = new Date()): Prom
   return secondsUntilFree(address, addressRule(), now);
 }
 
-async function record(scope: Scope, subject: string, action: AttemptAction, now: Date): Promise<string> {
+/**
+ * Records an attempt, then counts the earlier ones in the window. Two statements on purpose: the insert
+ * commits first, so attempts arriving together (on any process) see each other and a burst cannot slip past
+ * the limit, which one INSERT … SELECT statement would allow (each sees a snapshot without the others' rows).
+ */
+async function recordAndCount(input: { scope: Scope; subject: string; action: AttemptAction; now: Date; windowMs: number }): Promise<{ id: string; earlier: number }> {
   const prisma = await db();
   const id = newId("att");
-  await prisma.authAttempt.create({ data: { id, scope, subject, action, createdAt: now } });
-  return id;
-}
-
-async function countSince(scope: Scope, subject: string, since: Date, exceptId: string): Promise<number> {
-  const prisma = await db();
-  return prisma.authAttempt.count({ where: { scope, subject, createdAt: { gt: since }, id: { not: exceptId } } });
+  await prisma.authAttempt.create({ data: { id, scope: input.scope, subject: input.subject, action: input.action, createdAt: input.now } });
+  const earlier = await prisma.authAttempt.count({
+    where: { scope: input.scope, subject: input.subject, createdAt: { gt: new Date(input.now.getTime() - input.windowMs) }, id: { not: id } },
+  });
+  return { id, earlier };
 }
 
 /**
@@ -64,8 +67,7 @@ async function countSince(scope: Scope, subject: string, since: Date, exceptId: 
  */
 export async function reserveAddressAttempt(address: string, action: AttemptAction, now = new Date()): Promise<string> {
   const rule = addressRule();
-  const id = await record("address", address, action, now);
-  const earlier = await countSince("address", address, new Date(now.getTime() - rule.windowMs), id);
+  const { id, earlier } = await recordAndCount({ scope: "address", subject: address, action, now, windowMs: rule.windowMs });
   if (earlier < rule.limit) return id;
   const prisma = await db();
   await prisma.authAttempt.deleteMany({ where: { id } });
@@ -76,8 +78,7 @@ export async function reserveAddressAttempt(address: string, action: AttemptActi
 export async function reserveAccountAttempt(email: string, now = new Date()): Promise<{ id: string; isSlowed: boolean }> {
   const rule = accountRule();
   const subject = email.trim().toLowerCase();
-  const id = await record("account", subject, "sign_in", now);
-  const earlier = await countSince("account", subject, new Date(now.getTime() - rule.windowMs), id);
+  const { id, earlier } = await recordAndCount({ scope: "account", subject, action: "sign_in", now, windowMs: rule.windowMs });
   return { id, isSlowed: earlier >= rule.limit };
 }
 

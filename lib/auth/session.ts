@@ -9,7 +9,7 @@ import { cache } from "react";
 import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
 import { loginPathFor, REQUESTED_PATH_HEADER } from "@/lib/auth/callback-path";
-import { authenticate } from "@/lib/auth/credentials";
+import { addressWait, authenticate } from "@/lib/auth/credentials";
 import { addressRetryAfter, RateLimitedError } from "@/lib/auth/rate-limit";
 import { env, serverSecret } from "@/lib/env";
 import type { ProjectScope } from "@/lib/keys/keys";
@@ -128,7 +128,7 @@ function rateLimitedResponse(retryAfter: number): Response {
 export async function handleAuthPost(request: NextRequest): Promise<Response> {
   if (!new URL(request.url).pathname.endsWith("/callback/credentials")) return handlers.POST(request);
   const address = clientAddress(request.headers);
-  const retryAfter = await addressRetryAfter(address);
+  const retryAfter = await addressWait(address);
   if (retryAfter !== null) return rateLimitedResponse(retryAfter);
   const response = await handlers.POST(request);
   const location = response.headers.get("location") ?? "";

@@ -92,3 +92,54 @@ export async function postCredentials(
 export function hasSession(jar: CookieJar): boolean {
   return [...jar.values.keys()].some((name) => name.includes("authjs.session-token"));
 }
+
+export type FloodReport = { floodMs: number; statuses: number[]; latencies: number[]; p50: number; p99: number; max: number };
+
+/**
+ * `count` concurrent wrong sign-ins on `email` through the credentials endpoint (each from its own forwarded
+ * address, CSRF token fetched first as a browser would) while /api/health is probed back to back.
+ */
+export async function floodAndProbe(origin: string, input: { email: string; count: number }): Promise<FloodReport> {
+  const attackers = await Promise.all(
+    Array.from({ length: input.count }, async (_, i) => {
+      const jar = new CookieJar();
+      const forwardedFor = `198.18.${Math.floor(i / 200)}.${(i % 200) + 1}`;
+      const csrf = await fetch(`${origin}/api/auth/csrf`, { headers: { "X-Forwarded-For": forwardedFor } });
+      jar.take(csrf);
+      return { jar, forwardedFor, csrfToken: ((await csrf.json()) as { csrfToken: string }).csrfToken };
+    }),
+  );
+  const latencies: number[] = [];
+  let isFlooding = true;
+  const probe = (async () => {
+    while (isFlooding) {
+      const started = performance.now();
+      const response = await fetch(`${origin}/api/health`);
+      await response.arrayBuffer();
+      latencies.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  const started = performance.now();
+  const statuses = await Promise.all(
+    attackers.map(async ({ jar, forwardedFor, csrfToken }) => {
+      const response = await fetch(`${origin}/api/auth/callback/credentials`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", cookie: jar.header(), "X-Forwarded-For": forwardedFor },
+        body: new URLSearchParams({ email: input.email, password: "a wrong guess", csrfToken, callbackUrl: `${origin}/dashboard` }),
+      });
+      return response.status;
+    }),
+  );
+  const floodMs = performance.now() - started;
+  isFlooding = false;
+  await probe;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil(q * latencies.length) - 1))] ?? Number.NaN;
+  return { floodMs, statuses, latencies, p50: at(0.5), p99: at(0.99), max: at(1) };
+}
+
+export function describeFlood(report: FloodReport, count: number): string {
+  return `${count} wrong sign-ins in ${report.floodMs.toFixed(0)} ms; ${report.latencies.length} health checks: p50 ${report.p50.toFixed(1)} ms, p99 ${report.p99.toFixed(1)} ms, max ${report.max.toFixed(1)} ms`;
+}
