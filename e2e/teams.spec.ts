@@ -156,7 +156,12 @@ test("the invitation page explains a wrong account and a revoked link", async ({
   await expect(page.getByTestId("invitation-wrong-account")).toContainText(`this invitation is for ${email}`);
   await expect(page.getByTestId("invitation")).toContainText("as an owner");
   await shotBoth(page, "invite-wrong-account");
+  // Signing out comes back to the same invitation, now offering to create the invited account.
+  await page.getByTestId("invitation-wrong-account").getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(link);
+  await expect(page.getByRole("link", { name: "Create account" })).toHaveAttribute("href", /\/signup\?invitation=inv_/);
 
+  await signInAsOwner(page);
   await page.goto("/dashboard/team");
   const row = page.getByTestId("invitation-row").filter({ hasText: email });
   await row.getByRole("button", { name: `Revoke the invitation for ${email}` }).click();
