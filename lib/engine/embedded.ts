@@ -132,22 +132,31 @@ export function startWorker(options: WorkerOptions): Worker {
     const prisma = await db();
     return prisma.$queryRaw<Claimed[]>`
       WITH due AS (
-        SELECT id, run_at, created_at, COALESCE(project_id, '') AS project,
-               row_number() OVER (PARTITION BY project_id ORDER BY run_at, created_at, id) AS rank
+        SELECT id, run_at, created_at, COALESCE(project_id, '') AS project
           FROM executions
          WHERE (status = 'queued' AND run_at <= now())
             OR (status = 'running' AND lease_expires_at < now())),
+      -- Whether more than one project has work due; stops at the first row of a second project.
+      mixed AS (SELECT EXISTS (SELECT 1 FROM due WHERE project <> (SELECT project FROM due LIMIT 1)) AS yes),
       here AS (SELECT key AS project, (value->>0)::int AS n, (value->>1)::bigint AS served
                  FROM jsonb_each(${JSON.stringify(projectState())}::jsonb)),
-      -- The next few in turn order (spares for rows another worker locks first); materialized, so the lock below looks
-      -- each one up by its key instead of rescanning the queue per row.
+      -- The next few in turn order (spares for rows another worker locks first). Only one of the two branches runs: a
+      -- project alone simply takes the oldest, with no numbering. Materialized, so the lock below looks each one up by
+      -- its key instead of rescanning the queue per row.
       picked AS MATERIALIZED (
-        SELECT due.id, due.run_at, due.created_at, due.rank + COALESCE(here.n, 0) AS turn, COALESCE(here.served, 0) AS served
-          FROM due LEFT JOIN here ON here.project = due.project
-         WHERE due.rank + COALESCE(here.n, 0) <= ${projectConcurrency}
-            OR (SELECT count(DISTINCT project) FROM due) < 2
-         ORDER BY turn, served, due.run_at, due.created_at
-         LIMIT ${limit + CLAIM_SPARES})
+        (SELECT id, run_at, created_at, 0::bigint AS turn, 0::bigint AS served FROM due
+          WHERE NOT (SELECT yes FROM mixed)
+          ORDER BY run_at, created_at
+          LIMIT ${limit + CLAIM_SPARES})
+        UNION ALL
+        (SELECT id, run_at, created_at, turn, served FROM (
+            SELECT due.id, due.run_at, due.created_at, COALESCE(here.served, 0) AS served,
+                   row_number() OVER (PARTITION BY due.project ORDER BY due.run_at, due.created_at, due.id) + COALESCE(here.n, 0) AS turn
+              FROM due LEFT JOIN here ON here.project = due.project
+             WHERE (SELECT yes FROM mixed)) AS numbered
+          WHERE turn <= ${projectConcurrency}
+          ORDER BY turn, served, run_at, created_at
+          LIMIT ${limit + CLAIM_SPARES}))
       UPDATE executions AS e
          SET status = 'running', attempt = e.attempt + 1, lease_owner = ${id},
              lease_expires_at = now() + (${leaseMs}::int * interval '1 millisecond'),
