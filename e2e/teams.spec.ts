@@ -289,11 +289,36 @@ test("someone with an organisation of their own joins another while signed in, s
   await person.getByTestId("switcher-org").filter({ hasText: ownerOrg }).getByRole("menuitem").first().click();
   await expect(person.getByTestId("current-org-name")).toHaveText(ownerOrg);
 
+
+  // Their own organisation loses its only project: it stays in the switcher and can be opened, empty.
+  await switcher.click();
+  await person.getByTestId("switcher-org").filter({ hasText: ownOrg }).getByRole("menuitem", { name: "Default" }).click();
+  await expect(person.getByTestId("current-org-name")).toHaveText(ownOrg);
+  await openNav(person, "Settings");
+  await person.getByRole("button", { name: "Delete project" }).click();
+  const dialog = person.getByRole("dialog", { name: "Delete Default?" });
+  await dialog.getByLabel("Type Default to confirm").fill("Default");
+  await dialog.getByRole("button", { name: "Delete project" }).click();
+  const ownEmpty = person.getByRole("heading", { name: `${ownOrg} has no projects yet` });
+  await expect(ownEmpty).toBeVisible();
+  await switcher.click();
+  await person.getByTestId("switcher-org").filter({ hasText: ownerOrg }).getByRole("menuitem").first().click();
+  await expect(person.getByTestId("current-org-name")).toHaveText(ownerOrg);
+  await expect(ownEmpty).toHaveCount(0);
+  await switcher.click();
+  await person.getByTestId("switcher-org").filter({ hasText: ownOrg }).getByRole("menuitem", { name: "No projects yet" }).click();
+  await expect(ownEmpty).toBeVisible();
+  await expect(person.getByTestId("current-org-name")).toHaveText(ownOrg);
+
+  // Leaving the other organisation leaves them with their own, still empty.
+  await switcher.click();
+  await person.getByTestId("switcher-org").filter({ hasText: ownerOrg }).getByRole("menuitem").first().click();
+  await expect(person.getByTestId("current-org-name")).toHaveText(ownerOrg);
   await openNav(person, "Team");
   await person.getByRole("button", { name: "Leave" }).click();
   await person.getByRole("dialog", { name: `Leave ${ownerOrg}?` }).getByRole("button", { name: "Leave organisation" }).click();
   await expect(person).toHaveURL(/\/dashboard$/);
-  await expect(person.getByTestId("current-org-name")).toHaveText(ownOrg);
+  await expect(ownEmpty).toBeVisible();
   await switcher.click();
   await expect(person.getByTestId("switcher-org")).toHaveCount(1);
   await person.context().close();

@@ -17,8 +17,6 @@ export type Workspace = {
   org: WorkspaceOrg | null;
   /** null when there is no project to show (see pickProject). */
   project: UserProject | null;
-  /** The organisation cookie names one they were removed from or that was deleted. */
-  isOrgStale: boolean;
 };
 
 export const currentWorkspace = cache(async (): Promise<Workspace> => {
@@ -27,9 +25,10 @@ export const currentWorkspace = cache(async (): Promise<Workspace> => {
   const jar = await cookies();
   const wanted = { projectId: jar.get(PROJECT_COOKIE)?.value, orgId: jar.get(ORG_COOKIE)?.value };
   const project = pickProject(orgs.flatMap((o) => o.projects), wanted);
-  if (project) return { user, orgs, org: orgs.find((o) => o.id === project.orgId) ?? null, project, isOrgStale: false };
+  if (project) return { user, orgs, org: orgs.find((o) => o.id === project.orgId) ?? null, project };
+  // An organisation cookie naming one they no longer belong to leaves `org` null (see toWorkspaceGap).
   const chosen = wanted.orgId ? orgs.find((o) => o.id === wanted.orgId) : orgs[0];
-  return { user, orgs, org: chosen ?? null, project: null, isOrgStale: Boolean(wanted.orgId) && !chosen };
+  return { user, orgs, org: chosen ?? null, project: null };
 });
 
 // As setProjectCookie's: Secure behind HTTPS.
