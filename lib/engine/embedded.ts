@@ -69,8 +69,11 @@ export function projectShare(concurrency = env().MEDIABIT_WORKER_CONCURRENCY ?? 
 /** Candidates a claim considers beyond the slots it fills, for rows another worker is claiming at the same moment. */
 const CLAIM_SPARES = 16;
 
-/** Projects whose last turn a worker remembers (a forgotten one simply counts as never served). */
-const SERVED_MEMORY = 1000;
+/**
+ * Projects whose last turn a worker remembers, sent with every claim. The least recently served is forgotten first, and a
+ * forgotten project counts as never served, which keeps it where it was in the order: first.
+ */
+const SERVED_MEMORY = 100;
 
 function backoffMs(attempt: number): number {
   const base = env().MEDIABIT_RETRY_BASE_MS * 2 ** Math.max(0, attempt - 1);
