@@ -1,14 +1,16 @@
 // Password hashes: argon2id computed by a native binding in libuv's thread pool, never on the event loop.
 // At most MAX_CONCURRENT_HASHES run at once (the rest wait in line), so a flood of sign-ins cannot take
-// every pool thread away from file, DNS and zlib work. bcrypt hashes from older versions still verify,
+// every pool thread away from file, DNS and zlib work, nor every core away from the event loop. bcrypt hashes from older versions still verify,
 // and are replaced by argon2id at the next successful sign-in.
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { hash as argon2Hash, parseOptions as argon2Options, verify as argon2Verify } from "@node-rs/argon2";
 import { verify as bcryptVerify } from "@node-rs/bcrypt";
 
 // RFC 9106's second recommendation with one lane: ~130 ms on a 2-core server, 64 MiB per hash in flight.
 const ARGON2 = { memoryCost: 65_536, timeCost: 3, parallelism: 1, outputLen: 32 } as const;
-export const MAX_CONCURRENT_HASHES = 2;
+// Two at most, and always a core left for the event loop: on a 2-core server one hash at a time (~7 per second).
+export const MAX_CONCURRENT_HASHES = Math.max(1, Math.min(2, availableParallelism() - 1));
 
 /** A counting semaphore with a first-come queue. */
 export class Semaphore {

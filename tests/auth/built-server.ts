@@ -143,3 +143,16 @@ export async function floodAndProbe(origin: string, input: { email: string; coun
 export function describeFlood(report: FloodReport, count: number): string {
   return `${count} wrong sign-ins in ${report.floodMs.toFixed(0)} ms; ${report.latencies.length} health checks: p50 ${report.p50.toFixed(1)} ms, p99 ${report.p99.toFixed(1)} ms, max ${report.max.toFixed(1)} ms`;
 }
+
+/** /api/health latencies with nothing else going on, for `durationMs`: the machine's own baseline. */
+export async function probeHealth(origin: string, durationMs: number): Promise<number[]> {
+  const latencies: number[] = [];
+  const until = performance.now() + durationMs;
+  while (performance.now() < until) {
+    const started = performance.now();
+    await (await fetch(`${origin}/api/health`)).arrayBuffer();
+    latencies.push(performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return latencies.sort((a, b) => a - b);
+}

@@ -2,7 +2,7 @@
 //   npx tsx tests/auth/measure-health-flood.ts [--pg] [--count 50] [--rounds 3]
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { describeFlood, floodAndProbe, startBuiltServer } from "./built-server";
+import { describeFlood, floodAndProbe, probeHealth, startBuiltServer } from "./built-server";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => Number(args[args.indexOf(name) + 1] ?? fallback) || fallback;
@@ -33,6 +33,9 @@ const server = await startBuiltServer(3291, settings);
 try {
   console.log(`database: ${settings.DATABASE_URL ? "PostgreSQL" : "embedded PGlite"}`);
   for (let round = 1; round <= rounds; round++) {
+    const idle = await probeHealth(server.origin, 3000);
+    const p99 = idle[Math.ceil(0.99 * idle.length) - 1] ?? Number.NaN;
+    console.log(`round ${round}: idle: ${idle.length} health checks: p50 ${(idle[Math.floor(idle.length / 2)] ?? 0).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
     const report = await floodAndProbe(server.origin, { email: owner.email, count });
     console.log(`round ${round}: ${describeFlood(report, count)}${report.p99 < 100 ? "  PASS" : "  MISS"} (target p99 < 100 ms)`);
   }

@@ -53,6 +53,22 @@ describe("password hashes", () => {
     expect(hashSlots.inFlight).toBe(0);
   });
 
+  it("a semaphore of 2 never runs a third piece of work at once", async () => {
+    const gate = new Semaphore(2);
+    let running = 0;
+    let peak = 0;
+    await Promise.all(
+      Array.from({ length: 6 }, () =>
+        gate.run(async () => {
+          peak = Math.max(peak, ++running);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          running--;
+        }),
+      ),
+    );
+    expect(peak).toBe(2);
+  });
+
   it("the semaphore hands slots over in arrival order", async () => {
     const gate = new Semaphore(1);
     const order: number[] = [];
