@@ -3,6 +3,7 @@ import type { Profile } from "@/lib/api/version";
 import { db } from "@/lib/db/client";
 import { deliveryUrl } from "@/lib/files/render";
 import type { JobWithTasks } from "@/lib/jobs/jobs";
+import { redactCredentials } from "@/lib/net/redact";
 import { presentTasks } from "@/lib/tasks/present";
 import { renderJobStatus } from "@/lib/tasks/status";
 
@@ -19,7 +20,7 @@ export async function renderJob(profile: Profile, job: JobWithTasks, origin: str
     id: job.id,
     object: "job",
     kind: job.kind,
-    input: job.input,
+    input: redactCredentials(job.input),
     output,
     options: job.options,
     metadata: job.metadata,

@@ -4,6 +4,7 @@ import { renderTimes } from "@/lib/api/render";
 import type { Profile } from "@/lib/api/version";
 import type { File, Task } from "@/lib/db/generated/client";
 import { renderFile, type RenderOrigin } from "@/lib/files/render";
+import { redactCredentials } from "@/lib/net/redact";
 import { renderTaskStatus } from "@/lib/tasks/status";
 import type { TTaskInput } from "@/lib/tasks/tasks";
 
@@ -18,9 +19,9 @@ function fileSummary(profile: Profile, file: File | null | undefined, at: Render
 
 function sourceSummary(input: TTaskInput, inputFile: Record<string, unknown> | null): Record<string, unknown> | null {
   const source = input.source;
-  if (inputFile) return { ...inputFile, ...(source?.type === "url" ? { source_url: source.url } : source?.type === "s3" ? { source_url: `s3://${source.bucket}/${source.key}` } : {}) };
+  if (inputFile) return { ...inputFile, ...(source?.type === "url" ? { source_url: redactCredentials(source.url) } : source?.type === "s3" ? { source_url: `s3://${source.bucket}/${source.key}` } : {}) };
   if (!source) return null;
-  if (source.type === "url") return { object: "external_file", kind: "url", url: source.url };
+  if (source.type === "url") return { object: "external_file", kind: "url", url: redactCredentials(source.url) };
   if (source.type === "s3") return { object: "external_file", kind: "s3", url: `s3://${source.bucket}/${source.key}`, connection_id: source.connectionId ?? null };
   if (source.type === "file") return { object: "file", id: source.fileId };
   if (source.type === "media") return { object: "media", id: source.mediaId };

@@ -63,6 +63,9 @@ describe("credentials in source URLs", () => {
     const got = await call("GET", `/api/tasks/${task.body.id}`, { key: p.key });
     expect(got.body.error).toBeTruthy();
     expect(JSON.stringify(got.body.error)).not.toContain("hunter2");
+    // The task's input is shown to every key of the project: its URL keeps the host and path, not the password.
+    expect(JSON.stringify(got.body)).not.toContain("hunter2");
+    expect(JSON.stringify(got.body)).toContain("***@");
   });
 
   it("redactCredentials removes userinfo from every URL in a text and leaves the rest", () => {
