@@ -90,7 +90,7 @@ describe("sign-in timing", () => {
     const unknown: number[] = [];
     const wrong: number[] = [];
     const ratios: number[] = [];
-    for (let i = 0; i < 11; i++) {
+    for (let i = 0; i < 15; i++) {
       // Back-to-back pairs, alternating which goes first: each pair sees the same machine load, so the
       // median of per-pair ratios holds even when other work shares the cores.
       const u = async () => timed(() => verifyCredentials(uniqueEmail("nobody"), "guess"));

@@ -1,8 +1,9 @@
 // The auth contract through the real HTTP stack of a production build: security headers, the redirect to sign
 // in and back, sessions ending at sign-out, the credentials endpoint's 429, dashboard actions checking the
-// session before their arguments, and /api/health staying fast while wrong sign-ins flood in.
+// session before their arguments. (/api/health under a flood of wrong sign-ins is measured on demand by
+// measure-health-flood.ts: other test files running beside this one would make that figure meaningless.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CookieJar, describeFlood, floodAndProbe, hasSession, isBuilt, postCredentials, serverActionId, startBuiltServer, type Server } from "./built-server";
+import { CookieJar, hasSession, isBuilt, postCredentials, serverActionId, startBuiltServer, type Server } from "./built-server";
 
 const OWNER = { email: "owner@server.test", password: "server owner passphrase" };
 const KEY = "ittybit_test_auth_server_key_0123456789";
@@ -148,13 +149,5 @@ describe.skipIf(!isBuilt)("auth over HTTP (next start)", () => {
     expect(malformed.text).toContain("Check the highlighted fields");
     const foreign = await callAction("/dashboard/connections", remove, [{ projectId: "prj_notyours", connectionId: "con_x" }], { jar });
     expect(foreign.text).toContain("no longer a member");
-  });
-
-  it("50 concurrent wrong sign-ins leave /api/health p99 under 100 ms", async () => {
-    const report = await floodAndProbe(origin, { email: OWNER.email, count: 50 });
-    console.log(`[health under flood] ${describeFlood(report, 50)}`);
-    expect(report.statuses.every((status) => status === 302)).toBe(true);
-    expect(report.latencies.length).toBeGreaterThan(20);
-    expect(report.p99).toBeLessThan(100);
   });
 });
