@@ -124,16 +124,16 @@ export function startWorker(options: WorkerOptions): Worker {
   }
 
   /**
-   * Claims up to `limit` due executions, fairly (the claim while several projects have work due): each project's due work is numbered from what this worker already runs
+   * Claims up to `limit` due executions, fairly: each project's due work is numbered from what this worker already runs
    * for it (its 1st waiting execution is its running count + 1, …), and the lowest numbers go first; among equals, the
    * project this worker served longest ago, then the oldest. Projects thus take turns instead of the oldest queue
    * winning. While more than one project has work waiting, a project's number may not pass its share
    * (`projectConcurrency`); a project alone may fill every slot. Rows another worker is claiming are skipped, and the
    * next in the same order taken.
    */
-  async function claimInTurns(limit: number): Promise<(Claimed & { mixed: boolean })[]> {
+  async function claim(limit: number): Promise<Claimed[]> {
     const prisma = await db();
-    return prisma.$queryRaw<(Claimed & { mixed: boolean })[]>`
+    return prisma.$queryRaw<Claimed[]>`
       WITH due AS (
         SELECT id, run_at, created_at, COALESCE(project_id, '') AS project
           FROM executions
@@ -173,58 +173,7 @@ export function startWorker(options: WorkerOptions): Worker {
                LIMIT ${limit}
                FOR UPDATE OF x SKIP LOCKED) AS c
        WHERE e.id = c.id
-   RETURNING e.id, e.project_id, e.key, e.function, e.payload, e.attempt, e.max_attempts, e.cancel_requested,
-             (SELECT yes FROM mixed) AS mixed`;
-  }
-
-  /**
-   * The claim while one project alone has work due (or none): the oldest first, as simple as it can be. When more than one
-   * project has work due it claims nothing and returns one row saying so (`mixed`, no id).
-   */
-  async function claimOldestAlone(limit: number): Promise<(Claimed & { mixed: boolean })[]> {
-    const prisma = await db();
-    return prisma.$queryRaw<(Claimed & { mixed: boolean })[]>`
-      WITH mixed AS (
-        SELECT EXISTS (
-          SELECT 1 FROM executions
-           WHERE ((status = 'queued' AND run_at <= now()) OR (status = 'running' AND lease_expires_at < now()))
-             AND COALESCE(project_id, '') <> (
-                   SELECT COALESCE(project_id, '') FROM executions
-                    WHERE (status = 'queued' AND run_at <= now()) OR (status = 'running' AND lease_expires_at < now())
-                    LIMIT 1)) AS yes),
-      claimed AS (
-        UPDATE executions AS e
-           SET status = 'running', attempt = e.attempt + 1, lease_owner = ${id},
-               lease_expires_at = now() + (${leaseMs}::int * interval '1 millisecond'),
-               started_at = COALESCE(e.started_at, now()), updated_at = now()
-          FROM (SELECT id FROM executions
-                 WHERE ((status = 'queued' AND run_at <= now()) OR (status = 'running' AND lease_expires_at < now()))
-                   AND NOT (SELECT yes FROM mixed)
-                 ORDER BY run_at, created_at
-                 LIMIT ${limit}
-                 FOR UPDATE SKIP LOCKED) AS c
-         WHERE e.id = c.id
-     RETURNING e.id, e.project_id, e.key, e.function, e.payload, e.attempt, e.max_attempts, e.cancel_requested)
-      SELECT claimed.*, false AS mixed FROM claimed
-      UNION ALL
-      SELECT NULL::text, NULL::text, NULL::text, NULL::text, NULL::jsonb, NULL::int, NULL::int, NULL::boolean, true
-        FROM mixed WHERE yes`;
-  }
-
-  /**
-   * The plain claim until more than one project has work due, then the claim in turns until a claim finds one project
-   * (or nothing) again: the single-project path costs one simple statement, as before fair claiming.
-   */
-  let mixedSeen = false;
-  async function claim(limit: number): Promise<Claimed[]> {
-    if (!mixedSeen) {
-      const rows = await claimOldestAlone(limit);
-      if (!rows.some((row) => row.mixed)) return rows;
-      mixedSeen = true;
-    }
-    const rows = await claimInTurns(limit);
-    mixedSeen = rows.some((row) => row.mixed);
-    return rows;
+   RETURNING e.id, e.project_id, e.key, e.function, e.payload, e.attempt, e.max_attempts, e.cancel_requested`;
   }
 
   /** Locks our execution row and proves we still hold it; throws LeaseLostError otherwise. */
