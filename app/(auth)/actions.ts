@@ -14,7 +14,8 @@ import { ZSignUp } from "@/lib/users/users";
 const ZSignIn = z.object({
   email: z.string().trim().min(1, "enter your email address").max(320, "enter your email address"),
   password: z.string().min(1, "enter your password").max(200, "wrong email or password"),
-  callbackUrl: z.string().max(2000).optional(),
+  // Anything unusable falls back to the dashboard (afterSignInPath), never a validation error.
+  callbackUrl: z.unknown().optional(),
 });
 
 type Signed = ActionResult<{ redirectTo: string }>;
