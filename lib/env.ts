@@ -54,7 +54,7 @@ const ZEnv = z.object({
   MEDIABIT_SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must look like smtp://user:pass@host:587 or smtps://…" }).optional(),
   MEDIABIT_MAIL_FROM: z.string().min(3).optional(),
   // The first owner of the organisation made at first start (both or neither); else a one-time login is printed.
-  MEDIABIT_BOOTSTRAP_EMAIL: z.email().trim().toLowerCase().optional(),
+  MEDIABIT_BOOTSTRAP_EMAIL: z.string().trim().toLowerCase().pipe(z.email()).optional(),
   MEDIABIT_BOOTSTRAP_PASSWORD: z.string().min(8).max(200).optional(),
   // Who may create an account: anyone (`open`), holders of an invitation (`invite`), or nobody (`closed`).
   MEDIABIT_SIGNUP: z.enum(["open", "invite", "closed"]).default("invite"),

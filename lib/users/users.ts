@@ -9,6 +9,7 @@ import { Prisma } from "@/lib/db/generated/client";
 import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { acceptInvitationInTx } from "@/lib/teams/invitations";
+import { ZEmail } from "@/lib/teams/schemas";
 
 export { hashPassword };
 
@@ -16,7 +17,7 @@ export const ZPassword = z.string().min(8, "use at least 8 characters").max(200,
 
 export const ZSignUp = z.object({
   name: z.string().trim().max(100).optional(),
-  email: z.email("enter a valid email address").trim().toLowerCase(),
+  email: ZEmail,
   password: ZPassword,
   invitation: z.string().trim().max(200).optional(),
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { registerAccount } from "@/lib/auth/credentials";
 import { db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
-import { signUp } from "@/lib/users/users";
+import { signUp, ZSignUp } from "@/lib/users/users";
 import { makeInvitation, makeOwner, uniqueAddress, uniqueEmail, withSettings } from "./helpers";
 
 afterEach(() => withSettings({ MEDIABIT_SIGNUP: undefined }));
@@ -112,5 +112,11 @@ describe("sign-up policy", () => {
     withSettings({ MEDIABIT_SIGNUP: "open" });
     const { email } = await makeOwner();
     await expect(registerAccount({ email, password: "long enough pw", address: uniqueAddress() })).rejects.toMatchObject({ code: "conflict" });
+  });
+
+  it("reads a pasted address with spaces and capitals as the plain lower-case address", () => {
+    const parsed = ZSignUp.parse({ email: "  Ana@Example.COM ", password: "long enough pw" });
+    expect(parsed.email).toBe("ana@example.com");
+    expect(ZSignUp.safeParse({ email: " not-an-address ", password: "long enough pw" }).success).toBe(false);
   });
 });
