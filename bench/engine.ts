@@ -163,7 +163,7 @@ async function runPhase(phase: Phase): Promise<PhaseResult> {
     const samples: Record<string, number[]> = Object.fromEntries(Object.values(STATEMENTS).map((name) => [name, []]));
     const push = (name: string, ms: number) => samples[name]?.push(ms);
     const claimOne = async () => {
-      // Same statement as claim() in lib/engine/embedded.ts.
+      // The claim as it was before fair claiming (lib/engine/embedded.ts now also numbers each project's due work).
       const claim = await timed(
         () => prisma.$queryRaw<{ id: string; attempt: number }[]>`
           UPDATE executions AS e
