@@ -5,22 +5,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { chromium, type Page } from "@playwright/test";
 import pg from "pg";
+import { createTestDatabase } from "../helpers/postgres";
 import { startBuiltServer } from "./built-server";
 
 const OUT = "test-results/auth-screens";
 const OWNER = { email: "owner@screens.test", password: "screens owner passphrase" };
-const ADMIN = process.env.MEDIABIT_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-
-async function freshDatabase(): Promise<string> {
-  const name = `mb_auth_screens_${randomBytes(4).toString("hex")}`;
-  const client = new pg.Client({ connectionString: ADMIN });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(ADMIN);
-  url.pathname = `/${name}`;
-  return url.href;
-}
 
 async function invite(databaseUrl: string, email: string): Promise<string> {
   const token = `inv_${randomBytes(30).toString("base64url").replace(/[^0-9A-Za-z]/g, "").padEnd(40, "a").slice(0, 40)}`;
@@ -51,7 +40,7 @@ mkdirSync(OUT, { recursive: true });
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
 let port = 3295;
 for (const policy of ["invite", "open", "closed"] as const) {
-  const databaseUrl = await freshDatabase();
+  const databaseUrl = await createTestDatabase("auth_screens");
   const server = await startBuiltServer(port++, { DATABASE_URL: databaseUrl, MEDIABIT_SIGNUP: policy, MEDIABIT_BOOTSTRAP_EMAIL: OWNER.email, MEDIABIT_BOOTSTRAP_PASSWORD: OWNER.password, MEDIABIT_WORKER: "off" });
   const context = await browser.newContext({ baseURL: server.origin });
   const page = await context.newPage();

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import { createTestDatabase } from "@/tests/helpers/postgres";
 import { hashPassword } from "@/lib/auth/passwords";
 import { closeDb, db } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
@@ -58,15 +58,8 @@ export async function useFreshDatabase(): Promise<void> {
   const current = process.env.DATABASE_URL;
   if (current) {
     const admin = new URL(current);
-    const name = `mb_auth_${Date.now()}_${randomBytes(3).toString("hex")}`;
     admin.pathname = "/postgres";
-    const client = new pg.Client({ connectionString: admin.href });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${name}`);
-    await client.end();
-    const url = new URL(current);
-    url.pathname = `/${name}`;
-    withSettings({ DATABASE_URL: url.href });
+    withSettings({ DATABASE_URL: await createTestDatabase("auth", admin.href) });
   } else {
     withSettings({ MEDIABIT_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "mediabit-auth-")) });
   }

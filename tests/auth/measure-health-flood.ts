@@ -1,7 +1,6 @@
 // On demand (after `next build`): /api/health latency while N concurrent wrong sign-ins hit a production server.
 //   npx tsx tests/auth/measure-health-flood.ts [--pg] [--count 50] [--rounds 3]
-import { randomBytes } from "node:crypto";
-import pg from "pg";
+import { createTestDatabase } from "../helpers/postgres";
 import { describeFlood, floodAndProbe, probeHealth, startBuiltServer } from "./built-server";
 
 const args = process.argv.slice(2);
@@ -10,25 +9,13 @@ const count = args.includes("--count") ? option("--count", 50) : 50;
 const rounds = args.includes("--rounds") ? option("--rounds", 3) : 3;
 const owner = { email: "owner@flood.test", password: "flood owner passphrase" };
 
-async function freshPostgres(): Promise<string> {
-  const admin = process.env.MEDIABIT_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-  const name = `mb_auth_flood_${randomBytes(4).toString("hex")}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.href;
-}
-
 const settings: Record<string, string> = {
   MEDIABIT_BOOTSTRAP_EMAIL: owner.email,
   MEDIABIT_BOOTSTRAP_PASSWORD: owner.password,
   MEDIABIT_TRUST_PROXY: "1",
   MEDIABIT_WORKER: "off",
 };
-if (args.includes("--pg")) settings.DATABASE_URL = await freshPostgres();
+if (args.includes("--pg")) settings.DATABASE_URL = await createTestDatabase("auth_flood");
 const server = await startBuiltServer(3291, settings);
 try {
   console.log(`database: ${settings.DATABASE_URL ? "PostgreSQL" : "embedded PGlite"}`);

@@ -8,20 +8,9 @@ import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { migrate, pgClientExec, pgliteExec, readMigrations } from "@/lib/db/migrate";
 import { diffAgainstSchema } from "@/scripts/schema-diff";
+import { createTestDatabase } from "@/tests/helpers/postgres";
 
 const run = promisify(execFile);
-const ADMIN_URL = process.env.MEDIABIT_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-
-async function freshPostgresDatabase(): Promise<string> {
-  const name = `mediabit_mig_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.href;
-}
 
 describe("schema and migrations", () => {
   it("has no drift: the migrations build exactly schema.prisma", async () => {
@@ -54,7 +43,7 @@ describe("schema and migrations", () => {
   });
 
   it("migrates once when two processes start together against one PostgreSQL", async () => {
-    const url = await freshPostgresDatabase();
+    const url = await createTestDatabase("mig");
     const script = path.resolve("scripts/migrate.ts");
     const tsx = path.resolve("node_modules/.bin/tsx");
     const env = { ...process.env, DATABASE_URL: url };

@@ -9,8 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { createTestDatabase } from "@/tests/helpers/postgres";
 
-const ADMIN_URL = process.env.MEDIABIT_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const KEY = "ittybit_test_origin_bootstrap_key_0001";
 const built = existsSync(".next/BUILD_ID");
 const servers: ChildProcess[] = [];
@@ -20,19 +20,8 @@ afterAll(() => {
   for (const server of servers) if (server.pid) process.kill(-server.pid, "SIGKILL");
 });
 
-async function freshDatabase(): Promise<string> {
-  const name = `mediabit_origin_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.href;
-}
-
 async function startServer(port: number, env: Record<string, string>): Promise<{ databaseUrl: string }> {
-  const databaseUrl = await freshDatabase();
+  const databaseUrl = await createTestDatabase("origin");
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "mediabit-origin-"));
   // Without MEDIABIT_PUBLIC_URL: the origin comes from the request.
   const { MEDIABIT_PUBLIC_URL: _unset, ...inherited } = process.env;

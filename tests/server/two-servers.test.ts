@@ -7,8 +7,8 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { readMigrations } from "@/lib/db/migrate";
+import { createTestDatabase } from "@/tests/helpers/postgres";
 
-const ADMIN_URL = process.env.MEDIABIT_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const KEY = "ittybit_test_two_servers_bootstrap_key";
 const built = existsSync(".next/BUILD_ID");
 const servers: ChildProcess[] = [];
@@ -17,17 +17,6 @@ afterAll(() => {
   // `next start` runs its server in a child process: end the whole group.
   for (const server of servers) if (server.pid) process.kill(-server.pid, "SIGKILL");
 });
-
-async function freshDatabase(): Promise<string> {
-  const name = `mediabit_servers_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.href;
-}
 
 function startServer(port: number, databaseUrl: string, dataDir: string): ChildProcess {
   const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port)], {
@@ -51,7 +40,7 @@ async function healthy(port: number): Promise<void> {
 
 describe.skipIf(!built || !process.env.DATABASE_URL)("two app processes on one PostgreSQL", () => {
   it("migrate once and both serve the same data", async () => {
-    const url = await freshDatabase();
+    const url = await createTestDatabase("servers");
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "mediabit-servers-"));
     const [a, b] = [3211, 3212];
     startServer(a, url, dataDir);
