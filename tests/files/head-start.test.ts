@@ -1,7 +1,7 @@
 // Head starts: POST /api/tasks begins a transform of a stored file while the task's rows are written, when this
 // process's worker is free; the worker takes it over, and one nobody takes is stopped and cleaned up.
 import { readdirSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import type { File } from "@/lib/db/generated/client";
 import type { Worker } from "@/lib/engine/embedded";
@@ -49,6 +49,12 @@ beforeAll(async () => {
   project = await createTestProject();
   [photo, video] = [await ingest("/photo.png"), await ingest("/long.mp4")];
 }, 120_000);
+
+// Head starts stay within the project's share of the worker (half its slots): a test begins once the executions of the
+// one before (whose tasks end just before their executions do) have left the worker.
+beforeEach(async () => {
+  await waitFor(async () => (worker?.active() ?? 0) === 0, 10_000, "the worker to be idle");
+});
 
 afterAll(async () => {
   if (worker) await stopTestWorker(worker);
