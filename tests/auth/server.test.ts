@@ -1,7 +1,7 @@
 // The auth contract through the real HTTP stack of a production build: security headers, the redirect to sign
 // in and back, sessions ending at sign-out, the credentials endpoint's 429, dashboard actions checking the
 // session before their arguments. (/api/health under a flood of wrong sign-ins is measured on demand by
-// measure-health-flood.ts: other test files running beside this one would make that figure meaningless.)
+// bench/signin-flood.ts: other test files running beside this one would make that figure meaningless.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CookieJar, hasSession, isBuilt, postCredentials, serverActionId, startBuiltServer, type Server } from "./built-server";
 

@@ -1,7 +1,7 @@
 // On demand (after `next build`): /api/health latency while N concurrent wrong sign-ins hit a production server.
-//   npx tsx tests/auth/measure-health-flood.ts [--pg] [--count 50] [--rounds 3]
-import { createTestDatabase } from "../helpers/postgres";
-import { describeFlood, floodAndProbe, probeHealth, startBuiltServer } from "./built-server";
+//   npx tsx bench/signin-flood.ts [--pg] [--count 50] [--rounds 3]
+import { createTestDatabase } from "../tests/helpers/postgres";
+import { describeFlood, floodAndProbe, probeHealth, startBuiltServer } from "../tests/auth/built-server";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => Number(args[args.indexOf(name) + 1] ?? fallback) || fallback;
