@@ -13,6 +13,14 @@ export const ZListQuery = z.object({
 });
 export type TListQuery = z.infer<typeof ZListQuery>;
 
+/** How a list pages when the caller names neither `page` nor a cursor: numbered pages with totals, or cursors. */
+export type PageMode = "pages" | "cursor";
+
+/** The API's default per version profile: cursors for `latest` (C/D), numbered pages before it (A/B). */
+export function pageModeFor(profile: Profile): PageMode {
+  return profile.name === "current" ? "cursor" : "pages";
+}
+
 type Direction = "asc" | "desc";
 export type OrderBy = [{ createdAt: Direction }, { id: Direction }];
 export type CursorWhere = {
@@ -22,7 +30,7 @@ type Row = { id: string; createdAt: Date };
 
 export type PaginateArgs<T extends Row> = {
   query: TListQuery;
-  profile: Profile;
+  mode: PageMode;
   defaultLimit?: number;
   count: () => Promise<number>;
   fetch: (args: { where?: CursorWhere; orderBy: OrderBy; skip: number; take: number }) => Promise<T[]>;
@@ -42,11 +50,11 @@ function beyond(cursor: Row, direction: Direction): CursorWhere {
 const flip = (direction: Direction): Direction => (direction === "desc" ? "asc" : "desc");
 
 export async function paginate<T extends Row>(args: PaginateArgs<T>): Promise<{ items: T[]; page: PageInfo }> {
-  const { query, profile } = args;
+  const { query, mode } = args;
   const limit = query.limit ?? args.defaultLimit ?? 20;
   const order: Direction = query.order ?? "desc";
   const orderBy = (direction: Direction): OrderBy => [{ createdAt: direction }, { id: direction }];
-  const useCursor = Boolean(query.after || query.before) || (query.page === undefined && profile.name === "current");
+  const useCursor = Boolean(query.after || query.before) || (query.page === undefined && mode === "cursor");
 
   if (!useCursor) {
     const page = query.page ?? 1;

@@ -1,7 +1,6 @@
 // Connections: saved credentials for the user's S3-compatible buckets (connections-and-storage.md).
 import { AppError, notFound } from "@/lib/api/errors";
-import { paginate, type TListQuery } from "@/lib/api/pagination";
-import type { Profile } from "@/lib/api/version";
+import { paginate, type TListQuery, type PageMode } from "@/lib/api/pagination";
 import type { TCreateConnection, TUpdateConnection } from "@/lib/connections/schemas";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import { db } from "@/lib/db/client";
@@ -90,12 +89,12 @@ export async function createConnection(scope: ProjectScope, input: TCreateConnec
   }
 }
 
-export async function listConnections(scope: ProjectScope, query: TListQuery, profile: Profile) {
+export async function listConnections(scope: ProjectScope, query: TListQuery, mode: PageMode) {
   const prisma = await db();
   const where = { projectId: scope.projectId };
   return paginate({
     query,
-    profile,
+    mode,
     count: () => prisma.connection.count({ where }),
     fetch: ({ where: cursor, orderBy, skip, take }) => prisma.connection.findMany({ where: { ...where, ...cursor }, orderBy, skip, take }),
     findCursor: (id) => prisma.connection.findFirst({ where: { ...where, id: canonicalId(id) }, select: { id: true, createdAt: true } }),

@@ -1,8 +1,7 @@
 // Files: stored bytes plus what probing learnt about them; each belongs to a media item.
 import { AppError, notFound } from "@/lib/api/errors";
 import { mergeMetadata } from "@/lib/api/metadata";
-import { paginate } from "@/lib/api/pagination";
-import type { Profile } from "@/lib/api/version";
+import { paginate, type PageMode } from "@/lib/api/pagination";
 import { db } from "@/lib/db/client";
 import { Prisma, type File } from "@/lib/db/generated/client";
 import type { Tx } from "@/lib/engine/types";
@@ -79,7 +78,7 @@ export async function getFileOrThrow(scope: ProjectScope, id: string): Promise<F
   return file;
 }
 
-export async function listFiles(scope: ProjectScope, query: TListFiles, profile: Profile) {
+export async function listFiles(scope: ProjectScope, query: TListFiles, mode: PageMode) {
   const prisma = await db();
   const where: Prisma.FileWhereInput = {
     projectId: scope.projectId,
@@ -92,7 +91,7 @@ export async function listFiles(scope: ProjectScope, query: TListFiles, profile:
   };
   return paginate({
     query,
-    profile,
+    mode,
     count: () => prisma.file.count({ where }),
     fetch: ({ where: cursor, orderBy, skip, take }) =>
       prisma.file.findMany({ where: { ...where, ...cursor }, orderBy, skip, take, include: { project: { select: { alias: true } } } }),

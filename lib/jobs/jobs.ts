@@ -3,8 +3,7 @@
 import { z } from "zod";
 import { AppError, notFound } from "@/lib/api/errors";
 import { ZMetadata } from "@/lib/api/metadata";
-import { ZListQuery, paginate } from "@/lib/api/pagination";
-import type { Profile } from "@/lib/api/version";
+import { ZListQuery, paginate, type PageMode } from "@/lib/api/pagination";
 import { db } from "@/lib/db/client";
 import type { Job, Prisma, Task } from "@/lib/db/generated/client";
 import { dispatch, enqueue, requestCancel } from "@/lib/engine/engine";
@@ -75,7 +74,7 @@ export async function getJobOrThrow(scope: ProjectScope, id: string): Promise<Jo
   return job;
 }
 
-export async function listJobs(scope: ProjectScope, query: z.infer<typeof ZListJobs>, profile: Profile) {
+export async function listJobs(scope: ProjectScope, query: z.infer<typeof ZListJobs>, mode: PageMode) {
   const prisma = await db();
   const where: Prisma.JobWhereInput = {
     projectId: scope.projectId,
@@ -85,7 +84,7 @@ export async function listJobs(scope: ProjectScope, query: z.infer<typeof ZListJ
   };
   return paginate({
     query,
-    profile,
+    mode,
     count: () => prisma.job.count({ where }),
     fetch: ({ where: cursor, orderBy, skip, take }) => prisma.job.findMany({ where: { ...where, ...cursor }, orderBy, skip, take, include: withTasks }),
     findCursor: (id) => prisma.job.findFirst({ where: { ...where, id: canonicalId(id) }, select: { id: true, createdAt: true } }),

@@ -1,8 +1,7 @@
 // Media items group the files made from one original (the source and its renditions, tracks).
 import { AppError, notFound } from "@/lib/api/errors";
 import { mergeMetadata } from "@/lib/api/metadata";
-import { paginate } from "@/lib/api/pagination";
-import type { Profile } from "@/lib/api/version";
+import { paginate, type PageMode } from "@/lib/api/pagination";
 import { db } from "@/lib/db/client";
 import type { File, Media, Prisma } from "@/lib/db/generated/client";
 import { createFileFromUrl } from "@/lib/files/create";
@@ -62,12 +61,12 @@ export async function getMediaOrThrow(scope: ProjectScope, id: string): Promise<
   return media;
 }
 
-export async function listMedia(scope: ProjectScope, query: TListMedia, profile: Profile) {
+export async function listMedia(scope: ProjectScope, query: TListMedia, mode: PageMode) {
   const prisma = await db();
   const where: Prisma.MediaWhereInput = { projectId: scope.projectId, deletedAt: null, ...(query.kind ? { kind: query.kind } : {}) };
   return paginate({
     query,
-    profile,
+    mode,
     count: () => prisma.media.count({ where }),
     fetch: ({ where: cursor, orderBy, skip, take }) => prisma.media.findMany({ where: { ...where, ...cursor }, orderBy, skip, take, include: withFiles }),
     findCursor: (id) => prisma.media.findFirst({ where: { ...where, id: canonicalId(id) }, select: { id: true, createdAt: true } }),

@@ -1,7 +1,6 @@
 // Projects belong to an organisation; API keys, connections and media belong to a project.
 import { AppError, notFound } from "@/lib/api/errors";
-import { paginate, type TListQuery } from "@/lib/api/pagination";
-import type { Profile } from "@/lib/api/version";
+import { paginate, type TListQuery, type PageMode } from "@/lib/api/pagination";
 import { db } from "@/lib/db/client";
 import { Prisma, type Project } from "@/lib/db/generated/client";
 import { canonicalId, newId, randomToken } from "@/lib/ids";
@@ -40,12 +39,12 @@ export async function createProject(scope: OrgScope, input: TCreateProject): Pro
   throw new AppError("conflict", "Could not find a free alias for this project; pass one explicitly.");
 }
 
-export async function listProjects(scope: OrgScope, query: TListQuery, profile: Profile) {
+export async function listProjects(scope: OrgScope, query: TListQuery, mode: PageMode) {
   const prisma = await db();
   const where = { orgId: scope.orgId };
   return paginate({
     query,
-    profile,
+    mode,
     defaultLimit: 12,
     count: () => prisma.project.count({ where }),
     fetch: ({ where: cursor, orderBy, skip, take }) => prisma.project.findMany({ where: { ...where, ...cursor }, orderBy, skip, take }),

@@ -1,7 +1,7 @@
 import { renderTimes } from "@/lib/api/render";
 import type { Profile } from "@/lib/api/version";
 import type { RunWithTasks } from "@/lib/runs/runs";
-import { presentTasks } from "@/lib/tasks/present";
+import { loadTaskRows, renderTask, type TaskRows } from "@/lib/tasks/render";
 import { renderTaskStatus } from "@/lib/tasks/status";
 
 function progressOf(run: RunWithTasks): number {
@@ -11,11 +11,11 @@ function progressOf(run: RunWithTasks): number {
   return Math.round(done / work.length);
 }
 
-/** A run with its tasks: full task objects for one run, summaries in lists (api/runs/list). */
-export async function renderRun(profile: Profile, run: RunWithTasks, origin: string, detail: "full" | "summary"): Promise<Record<string, unknown>> {
+/** A run with its tasks: full task objects (given their loaded rows) for one run, summaries in lists (api/runs/list). */
+export function renderRun(profile: Profile, run: RunWithTasks, detail: "summary" | TaskRows): Record<string, unknown> {
   const tasks =
-    detail === "full"
-      ? await presentTasks(profile, run.tasks, origin)
+    detail !== "summary"
+      ? run.tasks.map((task) => renderTask(profile, task, detail))
       : run.tasks.map((t) => ({ id: t.id, kind: t.kind, status: renderTaskStatus(profile, t.status), progress: t.progress, parent_id: t.parentId }));
   return {
     id: run.id,
@@ -28,4 +28,9 @@ export async function renderRun(profile: Profile, run: RunWithTasks, origin: str
     tasks,
     ...renderTimes(profile, "c", { created: run.createdAt, updated: run.updatedAt, started: run.startedAt, finished: run.finishedAt }),
   };
+}
+
+/** One run with full task objects. */
+export async function presentRun(profile: Profile, run: RunWithTasks, origin: string): Promise<Record<string, unknown>> {
+  return renderRun(profile, run, await loadTaskRows(run.tasks, origin, { projectId: run.projectId }));
 }

@@ -2,8 +2,7 @@
 import { z } from "zod";
 import { AppError, notFound } from "@/lib/api/errors";
 import { ZMetadata } from "@/lib/api/metadata";
-import { ZListQuery, paginate } from "@/lib/api/pagination";
-import type { Profile } from "@/lib/api/version";
+import { ZListQuery, paginate, type PageMode } from "@/lib/api/pagination";
 import { db } from "@/lib/db/client";
 import type { Prisma, Run, Task } from "@/lib/db/generated/client";
 import { dispatch, enqueue, requestCancel } from "@/lib/engine/engine";
@@ -53,12 +52,12 @@ export async function getRunOrThrow(scope: ProjectScope, id: string): Promise<Ru
   return run;
 }
 
-export async function listRuns(scope: ProjectScope, query: z.infer<typeof ZListRuns>, profile: Profile) {
+export async function listRuns(scope: ProjectScope, query: z.infer<typeof ZListRuns>, mode: PageMode) {
   const prisma = await db();
   const where: Prisma.RunWhereInput = { projectId: scope.projectId, ...(query.status ? { status: { in: parseStatusFilter(query.status) } } : {}) };
   return paginate({
     query,
-    profile,
+    mode,
     count: () => prisma.run.count({ where }),
     fetch: ({ where: cursor, orderBy, skip, take }) =>
       prisma.run.findMany({ where: { ...where, ...cursor }, orderBy, skip, take, include: { tasks: { orderBy: { position: "asc" } } } }),

@@ -1,8 +1,7 @@
 // Tasks: one unit of media work (ingest, probe, export, transforms), run by the durable engine.
 import { AppError, notFound } from "@/lib/api/errors";
 import { parseMetadata } from "@/lib/api/metadata";
-import { paginate } from "@/lib/api/pagination";
-import type { Profile } from "@/lib/api/version";
+import { paginate, type PageMode } from "@/lib/api/pagination";
 import { getConnectionOrThrow, resolveConnection } from "@/lib/connections/connections";
 import { db } from "@/lib/db/client";
 import { Prisma, type File, type Task } from "@/lib/db/generated/client";
@@ -229,7 +228,7 @@ export async function getTaskOrThrow(scope: ProjectScope, id: string): Promise<T
   return task;
 }
 
-export async function listTasks(scope: ProjectScope, query: TListTasks, profile: Profile) {
+export async function listTasks(scope: ProjectScope, query: TListTasks, mode: PageMode) {
   const prisma = await db();
   const where: Prisma.TaskWhereInput = {
     projectId: scope.projectId,
@@ -241,7 +240,7 @@ export async function listTasks(scope: ProjectScope, query: TListTasks, profile:
   };
   return paginate({
     query,
-    profile,
+    mode,
     count: () => prisma.task.count({ where }),
     fetch: ({ where: cursor, orderBy, skip, take }) => prisma.task.findMany({ where: { ...where, ...cursor }, orderBy, skip, take }),
     findCursor: (id) => prisma.task.findFirst({ where: { ...where, id: canonicalId(id) }, select: { id: true, createdAt: true } }),

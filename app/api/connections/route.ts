@@ -1,5 +1,5 @@
 // GET /api/connections — list connections · POST /api/connections — create one
-import { ZListQuery } from "@/lib/api/pagination";
+import { ZListQuery, pageModeFor } from "@/lib/api/pagination";
 import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { createConnection, listConnections } from "@/lib/connections/connections";
 import { renderConnection } from "@/lib/connections/render";
@@ -7,7 +7,7 @@ import { ZCreateConnection } from "@/lib/connections/schemas";
 
 export const GET = withApi(
   async (ctx) => {
-    const { items, page } = await listConnections(ctx.scope, ctx.query, ctx.profile);
+    const { items, page } = await listConnections(ctx.scope, ctx.query, pageModeFor(ctx.profile));
     return ctx.list(items.map((c) => renderConnection(ctx.profile, c)), page);
   },
   { query: ZListQuery },

@@ -1,4 +1,5 @@
 // GET /api/files — list files · POST /api/files — ingest a URL and return the stored, probed file
+import { pageModeFor } from "@/lib/api/pagination";
 import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { createFileFromUrl } from "@/lib/files/create";
 import { listFiles } from "@/lib/files/files";
@@ -7,7 +8,7 @@ import { ZCreateFile, ZListFiles } from "@/lib/files/schemas";
 
 export const GET = withApi(
   async (ctx) => {
-    const { items, page } = await listFiles(ctx.scope, ctx.query, ctx.profile);
+    const { items, page } = await listFiles(ctx.scope, ctx.query, pageModeFor(ctx.profile));
     return ctx.list(items.map((f) => renderFile(ctx.profile, f, { origin: ctx.info.url.origin, alias: f.project.alias })), page);
   },
   { query: ZListFiles },

@@ -1,4 +1,5 @@
 // GET /api/media — list media items · POST /api/media — an empty item (B) or one ingested from `url` (A)
+import { pageModeFor } from "@/lib/api/pagination";
 import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { createEmptyMedia, createMediaFromUrl, listMedia } from "@/lib/media-items/media";
 import { renderMedia } from "@/lib/media-items/render";
@@ -6,7 +7,7 @@ import { ZCreateMedia, ZListMedia } from "@/lib/media-items/schemas";
 
 export const GET = withApi(
   async (ctx) => {
-    const { items, page } = await listMedia(ctx.scope, ctx.query, ctx.profile);
+    const { items, page } = await listMedia(ctx.scope, ctx.query, pageModeFor(ctx.profile));
     return ctx.list(items.map((m) => renderMedia(ctx.profile, m, ctx.info.url.origin)), page);
   },
   { query: ZListMedia },

@@ -1,5 +1,5 @@
 // GET /api/projects — the organisation's projects · POST /api/projects — create one (admin keys)
-import { ZListQuery } from "@/lib/api/pagination";
+import { ZListQuery, pageModeFor } from "@/lib/api/pagination";
 import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { createProject, listProjects } from "@/lib/projects/projects";
 import { renderProject } from "@/lib/projects/render";
@@ -7,7 +7,7 @@ import { ZCreateProject } from "@/lib/projects/schemas";
 
 export const GET = withApi(
   async (ctx) => {
-    const { items, page } = await listProjects(ctx.scope, ctx.query, ctx.profile);
+    const { items, page } = await listProjects(ctx.scope, ctx.query, pageModeFor(ctx.profile));
     return ctx.list(items.map((p) => renderProject(ctx.profile, p)), page);
   },
   { query: ZListQuery, admin: true },

@@ -1,12 +1,13 @@
 // GET /api/tasks — list tasks · POST /api/tasks — create one (every request shape of tasks.md §1)
+import { pageModeFor } from "@/lib/api/pagination";
 import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
-import { presentTask, presentTasks } from "@/lib/tasks/present";
+import { presentTask, presentTasks } from "@/lib/tasks/render";
 import { ZListTasks, ZTaskBody } from "@/lib/tasks/schemas";
 import { createTask, listTasks } from "@/lib/tasks/tasks";
 
 export const GET = withApi(
   async (ctx) => {
-    const { items, page } = await listTasks(ctx.scope, ctx.query, ctx.profile);
+    const { items, page } = await listTasks(ctx.scope, ctx.query, pageModeFor(ctx.profile));
     return ctx.list(await presentTasks(ctx.profile, items, ctx.info.url.origin), page);
   },
   { query: ZListTasks },

@@ -1,6 +1,6 @@
 // GET /api/tasks/{id} — one task with its status, progress, error and output
 import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
-import { presentTask } from "@/lib/tasks/present";
+import { presentTask } from "@/lib/tasks/render";
 import { getTaskOrThrow } from "@/lib/tasks/tasks";
 
 export const GET = withApi(async (ctx) =>

@@ -1,6 +1,6 @@
 // POST /api/tasks/{id}/cancel — stop a task (a running ffmpeg is killed)
 import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
-import { presentTask } from "@/lib/tasks/present";
+import { presentTask } from "@/lib/tasks/render";
 import { cancelTask } from "@/lib/tasks/tasks";
 
 export const POST = withApi(async (ctx) =>
