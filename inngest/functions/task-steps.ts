@@ -2,8 +2,10 @@
 // own failure (bad input, refused URL, encoder error) is recorded as a step result, so a replay
 // does not redo it and a run can carry on with the task's siblings.
 import type { Fence, Json, StepApi } from "@/lib/engine/types";
+import { watchTaskCancel } from "@/lib/tasks/cancel-watch";
 import { TaskFailure } from "@/lib/tasks/errors";
 import {
+  cancelTaskWork,
   completeTask,
   exportTaskOutput,
   ingestTaskSource,
@@ -21,12 +23,16 @@ import { isTerminal } from "@/lib/tasks/status";
 type Failed = { failed: { kind: string; message: string } };
 export type TaskOutcome = { status: "succeeded" | "failed" | "skipped"; output?: Record<string, Json> };
 
+function isCancelled(value: unknown): value is { cancelled: true } {
+  return typeof value === "object" && value !== null && "cancelled" in value;
+}
+
 function isFailed(value: unknown): value is Failed {
   return typeof value === "object" && value !== null && "failed" in value;
 }
 
 /** step.run that turns a TaskFailure into a memoized result instead of an exception. */
-async function attempt<T extends Json>(step: StepApi, id: string, fn: () => Promise<T>): Promise<T | Failed> {
+async function attempt<T extends Json>(step: StepApi, id: string, fn: () => Promise<T | { cancelled: true }>): Promise<T | Failed | { cancelled: true }> {
   return step.run(id, async () => {
     try {
       return await fn();
@@ -64,7 +70,22 @@ export async function runTaskSteps(args: { step: StepApi; taskId: string; fence:
       await completeTask(tx, taskId, name === "probe" ? result : { ...output, ...result }, fields);
       finished = true;
     };
-    const result = await attempt(step, id(name), () => fn({ signal, fence, finish: last ? finish : undefined }));
+    const result = await attempt(step, id(name), async () => {
+      // Inngest never aborts a running step, and the embedded engine only its own process's: the phase watches its task.
+      const watch = watchTaskCancel(taskId, signal);
+      try {
+        return await fn({ signal: watch.signal, fence, finish: last ? finish : undefined });
+      } catch (error) {
+        if (!watch.signal.aborted || signal.aborted) throw error;
+        // Stopped by the watch, not by the engine (which settles its own cancels): an outcome, not a failure to retry.
+        // Its unfinished outputs go now, in this step: a replay finds the task cancelled and stops before any step.
+        await fence.commit((tx) => cancelTaskWork(tx, taskId));
+        return { cancelled: true };
+      } finally {
+        watch.stop();
+      }
+    });
+    if (isCancelled(result)) return { status: "skipped" };
     if (isFailed(result)) {
       await step.run(id("fail"), () => recordTaskFailure(taskId, fence, result.failed));
       return { status: "failed" };
