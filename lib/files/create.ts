@@ -8,6 +8,7 @@ import { env } from "@/lib/env";
 import type { FileWithProject } from "@/lib/files/files";
 import type { TCreateFile } from "@/lib/files/schemas";
 import type { ProjectScope } from "@/lib/keys/keys";
+import { parseSourceUrl, type TCanonicalTask } from "@/lib/tasks/schemas";
 import { createTask } from "@/lib/tasks/tasks";
 import { waitForTask } from "@/lib/tasks/wait";
 
@@ -19,20 +20,20 @@ export function taskErrorToAppError(kind: string | null, message: string | null)
 }
 
 export async function createFileFromUrl(scope: ProjectScope, input: TCreateFile, options: { createdBy?: string; signal?: AbortSignal } = {}): Promise<CreatedFile> {
-  const { task } = await createTask(
-    scope,
-    {
-      kind: "ingest",
-      url: input.url,
-      media_id: input.media_id,
-      folder: input.folder,
-      filename: input.filename,
-      ref: input.ref,
-      metadata: input.metadata,
-      connection_id: input.connection_id,
-    },
-    { createdBy: options.createdBy },
-  );
+  // An empty folder names no folder: refused as it always was, with the field named.
+  if (input.folder === "") throw new AppError("request_invalid", "folder: expected a non-empty string.", [{ field: "folder", message: "expected string" }]);
+  const request: TCanonicalTask = {
+    kind: "ingest",
+    requestedKind: "ingest",
+    source: parseSourceUrl(input.url, "url", input.connection_id),
+    options: {},
+    folder: input.folder,
+    filename: input.filename,
+    ref: input.ref,
+    metadata: input.metadata ?? {},
+    mediaId: input.media_id,
+  };
+  const { task } = await createTask(scope, request, { createdBy: options.createdBy });
   const fileId = task.outputFileId;
   if (!fileId) throw new Error("ingest task without a file");
   const prisma = await db();

@@ -6,7 +6,7 @@ import { connectionSettings } from "@/lib/connections/connections";
 import { db } from "@/lib/db/client";
 import { fileKeyPrefix } from "@/lib/storage/object-key";
 import { createConnectionStore, getStore } from "@/lib/storage/store";
-import type { TDestination } from "@/lib/tasks/normalize";
+import type { TDestination } from "@/lib/tasks/schemas";
 
 export async function exportFile(args: { projectId: string; fileId: string; destination: TDestination; signal: AbortSignal }): Promise<string> {
   const prisma = await db();

@@ -12,7 +12,7 @@ import { env } from "@/lib/env";
 import { randomToken } from "@/lib/ids";
 import { DownloadPaceError, outboundRequest, watchDownloadPace, type DownloadPace } from "@/lib/net/outbound";
 import { createConnectionStore, isObjectNotFound } from "@/lib/storage/store";
-import type { TSource } from "@/lib/tasks/normalize";
+import type { TSource } from "@/lib/tasks/schemas";
 
 export type Scratch = { path: string; size: number; contentType?: string; remove: () => Promise<void> };
 type Opened = { body: Readable; size?: number; contentType?: string; close?: () => void };

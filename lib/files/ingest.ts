@@ -8,7 +8,7 @@ import { extensionFor, fileFactsFromProbe, publishFileRow, stageFile } from "@/l
 import { probeFile, readFirstBytes, type TProbe } from "@/lib/media/probe";
 import { refuseNonMedia, sniffMedia } from "@/lib/media/sniff";
 import { objectKey } from "@/lib/storage/object-key";
-import type { TSource } from "@/lib/tasks/normalize";
+import type { TSource } from "@/lib/tasks/schemas";
 
 export type IngestContext = {
   signal: AbortSignal;

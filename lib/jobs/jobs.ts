@@ -12,6 +12,7 @@ import type { ProjectScope } from "@/lib/keys/keys";
 import { TREE_WORKFLOW } from "@/lib/runs/runs";
 import { insertTree, prepareTree, type TreeNode } from "@/lib/runs/tree";
 import { TRANSFORM_KINDS } from "@/lib/tasks/kinds";
+import { fieldText, parseDestination, parseSourceUrl } from "@/lib/tasks/schemas";
 import { isTerminal, parseStatusFilter } from "@/lib/tasks/status";
 
 const JOB_FIELDS = new Set(["input", "kind", "options", "output", "metadata", "webhook_url"]);
@@ -31,18 +32,28 @@ export const ZListJobs = ZListQuery.extend({ kind: z.string().optional(), status
 
 export type JobWithTasks = Job & { tasks: Task[] };
 
+// Probe, import and export are built typed here; the encode step is the caller's own task request
+// (`kind`, `options`, `metadata`), read by the one task schema like any run step.
 function jobTree(body: TCreateJob): TreeNode[] {
   // Top-level keys that are not job fields are options too (`{"kind":"video","input":…,"quality":"high"}`).
   const flat = Object.fromEntries(Object.entries(body).filter(([key]) => !JOB_FIELDS.has(key)));
-  const all = { ...flat, ...(body.options ?? {}) };
-  const connections = Object.fromEntries(CONNECTION_OPTIONS.filter((k) => all[k] !== undefined).map((k) => [k, all[k]]));
+  const all: Record<string, unknown> = { ...flat, ...(body.options ?? {}) };
   const encodeOptions = Object.fromEntries(Object.entries(all).filter(([k]) => !CONNECTION_OPTIONS.includes(k)));
-  const inputConnection = { connection_id: all.input_connection_id ?? all.connection_id };
-  const outputConnection = { connection_id: all.output_connection_id ?? all.connection_id };
-  const exportNode: TreeNode[] = body.output ? [{ path: "output", body: { kind: "export", options: { url: body.output, ...outputConnection } }, children: [] }] : [];
+  const inputConnection = all.input_connection_id ?? all.connection_id;
+  const outputConnection = all.output_connection_id ?? all.connection_id;
+  const metadata = body.metadata ?? {};
+  const output = body.output;
+  const exportNode: TreeNode[] = output
+    ? [{ path: "output", task: () => ({ kind: "export", requestedKind: "export", options: {}, metadata: {}, destination: parseDestination(output, "options.url", fieldText(outputConnection, "options.connection_id")) }), children: [] }]
+    : [];
   const encode: TreeNode = { path: "options", body: { kind: body.kind, options: encodeOptions, metadata: body.metadata }, children: exportNode };
-  const importNode: TreeNode = { path: "input", body: { kind: "import", url: body.input, ...inputConnection, metadata: body.metadata }, children: [encode] };
-  return [{ path: "input", body: { kind: "probe", input: { url: body.input }, options: connections.connection_id || connections.input_connection_id ? { ...inputConnection } : {} }, children: [importNode] }];
+  const importNode: TreeNode = {
+    path: "input",
+    task: () => ({ kind: "ingest", requestedKind: "import", source: parseSourceUrl(body.input, "url", fieldText(inputConnection, "connection_id")), options: {}, metadata }),
+    children: [encode],
+  };
+  const probeConnection = () => (inputConnection ? fieldText(inputConnection, "options.connection_id") : undefined);
+  return [{ path: "input", task: () => ({ kind: "probe", requestedKind: "probe", source: parseSourceUrl(body.input, "input.url", probeConnection()), options: {}, metadata: {} }), children: [importNode] }];
 }
 
 export async function createJob(scope: ProjectScope, body: TCreateJob, options: { createdBy?: string } = {}): Promise<JobWithTasks> {

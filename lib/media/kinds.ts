@@ -1,6 +1,8 @@
 // The media task kinds: option schemas, output formats, and which of them this server's ffmpeg can produce.
+// The kind names themselves are owned by lib/tasks/kinds.ts.
 import { z } from "zod";
 import { AppError, type ErrorDetail } from "@/lib/api/errors";
+import type { TTransformKind } from "@/lib/tasks/kinds";
 import { listFfmpegEncoders } from "./ffmpeg";
 import { ZAdaptiveVideoOptions, planAdaptiveVideo } from "./plan/adaptive-video";
 import { ANIMATION_FORMATS, ZAnimationOptions, planAnimation } from "./plan/animation";
@@ -41,10 +43,9 @@ export const MEDIA_KINDS = {
   adaptive_video: { schema: ZAdaptiveVideoOptions, inputs: ["video"], formats: { hls: ["libx264", "aac"] } as Record<string, string[]> },
   thumbnails: { schema: ZThumbnailsOptions, inputs: ["video"], formats: { vtt: ["mjpeg"], jpg: ["mjpeg"] } as Record<string, string[]> },
   probe: { schema: ZProbeOptions, inputs: ["video", "audio", "image"], formats: {} as Record<string, string[]> },
-} as const;
+} as const satisfies Record<TTransformKind | "probe", { schema: z.ZodType; inputs: readonly string[]; formats: Record<string, string[]>; codecs?: Record<string, string[]> }>;
 
 export type TMediaTaskKind = keyof typeof MEDIA_KINDS;
-export type TTransformKind = Exclude<TMediaTaskKind, "probe">;
 
 export type TKindDescription = {
   available: boolean;

@@ -53,6 +53,18 @@ export const IMAGE_MIME: Record<string, string> = {
   svg: "image/svg+xml",
 };
 
+// File extensions → media kind: the first guess from a name, before probing decides.
+const EXTENSION_KINDS: Record<string, "video" | "audio" | "image"> = Object.fromEntries([
+  ...["mp4", "m4v", "mov", "webm", "mkv", "avi", "ts", "mts", "m2ts", "3gp", "mpg", "mpeg", "ogv"].map((e) => [e, "video"] as const),
+  ...["mp3", "m4a", "aac", "wav", "flac", "ogg", "oga", "opus", "weba"].map((e) => [e, "audio"] as const),
+  ...["jpg", "jpeg", "png", "gif", "webp", "avif", "heic", "heif", "tif", "tiff", "bmp"].map((e) => [e, "image"] as const),
+]);
+
+/** The media kind a file name's extension suggests, or null. */
+export function kindFromFileName(name: string): "video" | "audio" | "image" | null {
+  return EXTENSION_KINDS[name.split(".").pop()?.toLowerCase() ?? ""] ?? null;
+}
+
 // RFC 6381-style short codec ids, as in `video/mp4;codecs=avc1,mp4a`.
 const CODEC_TAGS: Record<string, string> = {
   h264: "avc1",

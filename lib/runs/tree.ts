@@ -6,13 +6,14 @@ import type { Tx } from "@/lib/engine/types";
 import { newId } from "@/lib/ids";
 import type { ProjectScope } from "@/lib/keys/keys";
 import { ZConditions, type TCondition } from "@/lib/runs/conditions";
-import { normalizeTaskRequest } from "@/lib/tasks/normalize";
+import { parseTaskRequest, type TCanonicalTask } from "@/lib/tasks/schemas";
 import { insertTask, prepareTask, type TaskLinks, type TTaskInput } from "@/lib/tasks/tasks";
 
 const MAX_NODES = 50;
 const MAX_DEPTH = 10;
 
-export type TreeNode = { path: string; body: Record<string, unknown>; conditions?: TCondition[]; children: TreeNode[] };
+/** A step as the caller wrote it (`body`, a run's JSON for the task schema), or one a service built already typed (`task`, read here so its errors carry the step's path). */
+export type TreeNode = { path: string; body?: Record<string, unknown>; task?: () => TCanonicalTask; conditions?: TCondition[]; children: TreeNode[] };
 type Prepared = { node: TreeNode; task?: Awaited<ReturnType<typeof prepareTask>>; children: Prepared[] };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -56,8 +57,9 @@ export async function prepareTree(scope: ProjectScope, nodes: TreeNode[], defaul
     try {
       let task: Prepared["task"];
       if (!node.conditions) {
-        const body = !isChild && defaults.source !== undefined && node.body.url === undefined && node.body.input === undefined && node.body.file_id === undefined ? { ...node.body, input: defaults.source } : node.body;
-        const canonical = normalizeTaskRequest(body);
+        const body = node.body ?? {};
+        const withDefault = !isChild && defaults.source !== undefined && body.url === undefined && body.input === undefined && body.file_id === undefined ? { ...body, input: defaults.source } : body;
+        const canonical = node.task ? node.task() : parseTaskRequest(withDefault);
         if (!canonical.source && isChild) canonical.source = { type: "parent" };
         task = await prepareTask(scope, canonical);
       }
@@ -74,10 +76,10 @@ export async function prepareTree(scope: ProjectScope, nodes: TreeNode[], defaul
  * no input of its own takes the output of the run's single top-level ingest.
  */
 export function adoptOrphans(nodes: TreeNode[]): TreeNode[] {
-  const ingests = nodes.filter((n) => n.body.kind === "ingest" || n.body.kind === "import");
+  const ingests = nodes.filter((n) => n.body?.kind === "ingest" || n.body?.kind === "import");
   if (ingests.length !== 1) return nodes;
   const ingest = ingests[0]!;
-  const hasInput = (n: TreeNode) => ["url", "input", "file_id", "media_id"].some((k) => n.body[k] !== undefined) || isObject(n.body.options) && (n.body.options.url !== undefined || n.body.options.bucket !== undefined);
+  const hasInput = (n: TreeNode) => ["url", "input", "file_id", "media_id"].some((k) => n.body?.[k] !== undefined) || (isObject(n.body?.options) && (n.body.options.url !== undefined || n.body.options.bucket !== undefined));
   const orphans = nodes.filter((n) => n !== ingest && !hasInput(n));
   if (orphans.length === 0) return nodes;
   return nodes.filter((n) => !orphans.includes(n)).map((n) => (n === ingest ? { ...n, children: [...n.children, ...orphans] } : n));

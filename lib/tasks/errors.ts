@@ -16,7 +16,7 @@ export class TaskFailure extends NonRetriableError {
   }
 }
 
-export function asTaskFailure(error: unknown): unknown {
+function asTaskFailure(error: unknown): unknown {
   redactError(error);
   if (error instanceof TaskFailure) return error;
   if (error instanceof AppError) return new TaskFailure(error.code, error.message, { cause: error });

@@ -12,7 +12,7 @@ import { probeFile, readFirstBytes } from "@/lib/media/probe";
 import { refuseNonMedia, sniffMedia } from "@/lib/media/sniff";
 import { redactCredentials } from "@/lib/net/redact";
 import { TaskFailure, failing } from "@/lib/tasks/errors";
-import type { TDestination } from "@/lib/tasks/normalize";
+import type { TDestination } from "@/lib/tasks/schemas";
 import { TERMINAL, isTerminal } from "@/lib/tasks/status";
 import { fetchesSource, type TTaskInput } from "@/lib/tasks/tasks";
 

@@ -1,11 +1,21 @@
-// Every task kind the spec names, its aliases, and whether this server can run it.
+// The one owner of task-kind facts: every kind the spec names, its aliases, whether this server can run it,
+// and what a transform's output is. lib/media/kinds.ts keys its option schemas by these names.
 import { AppError } from "@/lib/api/errors";
 
 export const TRANSFORM_KINDS = ["video", "audio", "image", "animation", "adaptive_video", "thumbnails"] as const;
-export type TransformKind = (typeof TRANSFORM_KINDS)[number];
+export type TTransformKind = (typeof TRANSFORM_KINDS)[number];
 
-export const RUNNABLE_KINDS = ["ingest", "probe", "export", ...TRANSFORM_KINDS] as const;
-export type RunnableKind = (typeof RUNNABLE_KINDS)[number];
+const RUNNABLE_KINDS = ["ingest", "probe", "export", ...TRANSFORM_KINDS] as const;
+
+/** What a transform's output file is, so its placeholder already has the `kind` the 1.0.0 SDKs require. */
+export const TRANSFORM_OUTPUT_KIND: Record<TTransformKind, string> = {
+  video: "video",
+  adaptive_video: "video",
+  audio: "audio",
+  image: "image",
+  animation: "image",
+  thumbnails: "thumbnails",
+};
 
 /** Kinds that need AI models (speech, moderation, summaries, ...) or remote calls this build does not ship. */
 export const UNAVAILABLE_KINDS = [
@@ -34,9 +44,8 @@ const ALIASES: Record<string, string> = {
   hls: "adaptive_video",
 };
 
-export type KindInfo = { kind: string; canonical: string; runnable: boolean };
-
-export function resolveKind(raw: unknown): KindInfo {
+/** The kind as written (lower-cased) and the canonical kind it stands for; throws for unknown or unavailable kinds. */
+export function resolveKind(raw: unknown): { kind: string; canonical: string } {
   if (typeof raw !== "string" || !raw.trim()) {
     throw new AppError("request_invalid", "`kind` is required: one of " + [...RUNNABLE_KINDS, "import", "upload"].join(", ") + ".", [
       { field: "kind", message: "required" },
@@ -44,7 +53,7 @@ export function resolveKind(raw: unknown): KindInfo {
   }
   const kind = raw.trim().toLowerCase();
   const canonical = ALIASES[kind] ?? kind;
-  if ((RUNNABLE_KINDS as readonly string[]).includes(canonical)) return { kind, canonical, runnable: true };
+  if ((RUNNABLE_KINDS as readonly string[]).includes(canonical)) return { kind, canonical };
   if ((UNAVAILABLE_KINDS as readonly string[]).includes(canonical)) {
     throw new AppError(
       "format_unsupported",
@@ -55,6 +64,6 @@ export function resolveKind(raw: unknown): KindInfo {
   throw new AppError("request_invalid", `Unknown task kind '${kind}'. GET /api/tasks-config lists every kind.`, [{ field: "kind", message: "unknown kind" }]);
 }
 
-export function isTransformKind(kind: string): kind is TransformKind {
+export function isTransformKind(kind: string): kind is TTransformKind {
   return (TRANSFORM_KINDS as readonly string[]).includes(kind);
 }

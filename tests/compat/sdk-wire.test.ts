@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import type { Worker } from "@/lib/engine/embedded";
 import { resetEnvForTests } from "@/lib/env";
-import { normalizeTaskRequest } from "@/lib/tasks/normalize";
+import { parseTaskRequest } from "@/lib/tasks/schemas";
 import { insertTask, prepareTask } from "@/lib/tasks/tasks";
 import { createTestProject } from "@/tests/helpers/api";
 import { startTestWorker, stopTestWorker, waitFor } from "@/tests/helpers/engine";
@@ -197,7 +197,7 @@ describe.each(["ts1", "php1"] as const)("%s (1.0.0) against a project pinned to 
     const file = (await client.send("files.create", { body: { url: source.url("/ittybit/samples/video.mp4") } })).body;
     // Recorded as Inngest would be handed it: no local worker ever claims it, so the output stays `processing`.
     const scope = { projectId: p.projectId, orgId: p.orgId };
-    const prepared = await prepareTask(scope, normalizeTaskRequest({ file_id: file.id, kind: "image", width: 320, format: "png", ref: "thumbnail" }));
+    const prepared = await prepareTask(scope, parseTaskRequest({ file_id: file.id, kind: "image", width: 320, format: "png", ref: "thumbnail" }));
     process.env.INNGEST_DEV = "1";
     resetEnvForTests();
     let outputFileId: string | null = null;

@@ -12,7 +12,7 @@ import { dispatch, engineMode, setInngestSender } from "@/lib/engine/engine";
 import type { Json, WorkflowDefinition } from "@/lib/engine/types";
 import { resetEnvForTests } from "@/lib/env";
 import { getStore } from "@/lib/storage/store";
-import { normalizeTaskRequest } from "@/lib/tasks/normalize";
+import { parseTaskRequest } from "@/lib/tasks/schemas";
 import { TASK_WORKFLOW, insertTask, prepareTask } from "@/lib/tasks/tasks";
 import { call, createTestProject, type TestProject } from "@/tests/helpers/api";
 import { mediaFixture } from "@/tests/helpers/media-fixtures";
@@ -47,7 +47,7 @@ function useInngestMode(on: boolean): void {
 /** Records a task exactly as POST /tasks does, without dispatching it anywhere. */
 async function recordTask(p: TestProject, body: Record<string, unknown>) {
   const scope = { projectId: p.projectId, orgId: p.orgId };
-  const prepared = await prepareTask(scope, normalizeTaskRequest(body));
+  const prepared = await prepareTask(scope, parseTaskRequest(body));
   const prisma = await db();
   const { task, enqueued } = await prisma.$transaction((tx) => insertTask(tx, scope, prepared));
   if (!enqueued) throw new Error("a standalone task is always enqueued");

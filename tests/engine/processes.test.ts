@@ -11,6 +11,7 @@ import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { fileKeyPrefix } from "@/lib/storage/object-key";
 import { getStore } from "@/lib/storage/store";
+import { parseTaskRequest } from "@/lib/tasks/schemas";
 import { createTask } from "@/lib/tasks/tasks";
 import { createTestProject } from "@/tests/helpers/api";
 import { waitFor, waitForTaskDone } from "@/tests/helpers/engine";
@@ -59,7 +60,7 @@ describe.skipIf(!process.env.DATABASE_URL)("engine across processes (PostgreSQL)
     source.route("/slow.mp4", { file: fixture, contentType: "video/mp4", bytesPerSecond: Math.ceil(size / 4) });
     try {
       const p = await createTestProject("latest");
-      const { task } = await createTask({ projectId: p.projectId, orgId: p.orgId }, { kind: "ingest", url: source.url("/slow.mp4") });
+      const { task } = await createTask({ projectId: p.projectId, orgId: p.orgId }, parseTaskRequest({ kind: "ingest", url: source.url("/slow.mp4") }));
       const first = startWorkerProcess();
       await waitFor(async () => (source.sent.get("/slow.mp4") ?? 0) > size * 0.3, 30_000, "the download to start");
       first.kill("SIGKILL");

@@ -2,7 +2,7 @@
 import { pageModeFor } from "@/lib/api/pagination";
 import { methodsNotAllowed, withApi } from "@/lib/api/with-api";
 import { presentTask, presentTasks } from "@/lib/tasks/render";
-import { ZListTasks, ZTaskBody } from "@/lib/tasks/schemas";
+import { ZListTasks, ZTaskRequest } from "@/lib/tasks/schemas";
 import { createTask, listTasks } from "@/lib/tasks/tasks";
 
 export const GET = withApi(
@@ -19,7 +19,7 @@ export const POST = withApi(
     const known = { files, alias: ctx.auth.projectAlias };
     return ctx.object(await presentTask(ctx.profile, task, ctx.info.url.origin, known), { status: 201, collection: "/api/tasks" });
   },
-  { body: ZTaskBody },
+  { body: ZTaskRequest },
 );
 
 export const { PUT, PATCH, DELETE } = methodsNotAllowed("GET", "POST");
