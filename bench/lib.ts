@@ -432,7 +432,7 @@ export async function runTaskViaApi(key: string, body: Record<string, unknown>, 
     import("@/tests/helpers/api"),
     import("@/lib/db/client"),
     import("@/lib/engine/engine"),
-    import("@/lib/files/transform"),
+    import("@/lib/engine/head-starts"),
     import("@/lib/engine/settled"),
     import("@/lib/tasks/tasks"),
   ]);

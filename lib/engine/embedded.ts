@@ -1,9 +1,10 @@
 // The embedded durable engine's worker loop: polls for due executions and claims them fairly (lib/engine/queue.ts),
 // runs each with a heartbeat (lib/engine/step-runner.ts runs the attempt itself), takes over work handed to it at
-// enqueue time, and shuts down by handing back what did not finish. Any number of processes against one PostgreSQL
+// enqueue time with its head start (lib/engine/head-starts.ts), and shuts down by handing back what did not finish. Any number of processes against one PostgreSQL
 // share the queue; `attempt` fences out a worker whose lease expired.
 import os from "node:os";
 import { LeaseLostError } from "@/lib/engine/errors";
+import { headStartRegistry, type HeadStart, type HeadStartRun } from "@/lib/engine/head-starts";
 import { claimExecutions, handBack, releaseAll, renewLease, type Claimed, type ProjectState } from "@/lib/engine/queue";
 import {
   HEARTBEATS_PER_LEASE,
@@ -50,9 +51,17 @@ export type Worker = {
    * reservation: `adopt` checks again. Never beyond the project's share of the slots (`projectConcurrency`): past it the
    * work is queued, and the claim, which sees every project's waiting work, decides.
    */
-  offer(projectId?: string | null): { owner: string; expiresAt: Date } | undefined;
-  /** Runs a committed execution that `offer` leased to us; with no free slot after all, puts it back in the queue. */
+  offer(projectId?: string | null, headStart?: HeadStart & { key: string }): { owner: string; expiresAt: Date } | undefined;
+  /**
+   * Runs a committed execution that `offer` leased to us; with no free slot after all, puts it back in the queue and
+   * drops its head start.
+   */
   adopt(execution: HandedOver): void;
+  /**
+   * The head start `offer` began for the execution with this key, for that execution to continue; once taken it is the
+   * taker's to dispose of. One not taken by the time its execution ends is dropped.
+   */
+  takeHeadStart(key: string, fits?: (run: HeadStartRun) => boolean): HeadStartRun | undefined;
   /** Abort a running execution of this process at once (cancel fast path). */
   abortLocal(executionId: string, reason: Error): boolean;
   active(): number;
@@ -89,6 +98,7 @@ export function startWorker(options: WorkerOptions): Worker {
   const definitions = new Map(options.definitions.map((d) => [d.name, d as WorkflowDefinition<Record<string, Json>>]));
   const running = new Map<string, Running>();
   const served = servedMemory();
+  const headStarts = headStartRegistry(log);
   let stopped = false;
   let claiming = false;
   let wakeAgain = false;
@@ -130,6 +140,7 @@ export function startWorker(options: WorkerOptions): Worker {
       .finally(() => {
         clearInterval(beat);
         running.delete(execution.id);
+        headStarts.discard(execution.key);
         // Its writes have committed (or it was handed on): a waiter in this process need not wait for its next poll.
         announceSettled(execution.key);
         if (!stopped) wake();
@@ -179,9 +190,15 @@ export function startWorker(options: WorkerOptions): Worker {
   return {
     id,
     wake,
-    offer: (projectId) => (hasSlotFor(projectId) ? { owner: id, expiresAt: new Date(Date.now() + leaseMs) } : undefined),
+    offer(projectId, headStart) {
+      if (!hasSlotFor(projectId)) return undefined;
+      // Work that would start at once starts now, while its transaction is still writing.
+      if (headStart) headStarts.begin(headStart.key, headStart);
+      return { owner: id, expiresAt: new Date(Date.now() + leaseMs) };
+    },
     adopt(execution) {
       if (!hasSlotFor(execution.projectId)) {
+        headStarts.discard(execution.key);
         handBack(execution.id, id).then(
           () => wake(),
           (error: unknown) => log(`hand back ${execution.id}: ${errorText(error)} (its lease will expire)`),
@@ -191,6 +208,7 @@ export function startWorker(options: WorkerOptions): Worker {
       const { id: executionId, key, payload, maxAttempts } = execution;
       launch({ id: executionId, project_id: execution.projectId ?? null, key, function: execution.function, payload, attempt: 1, max_attempts: maxAttempts, cancel_requested: false });
     },
+    takeHeadStart: (key, fits) => headStarts.take(key, fits),
     abortLocal(executionId, reason) {
       const entry = running.get(executionId);
       if (!entry) return false;

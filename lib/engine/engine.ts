@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import type { Json, Tx } from "@/lib/engine/types";
 import type { Worker } from "@/lib/engine/embedded";
 import { CancelledError } from "@/lib/engine/errors";
+import type { HeadStart, HeadStartRun } from "@/lib/engine/head-starts";
 import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
 
@@ -34,9 +35,9 @@ export function setInngestSender(sender: Sender): void {
   globalForEngine.__mediabitSender = sender;
 }
 
-/** Whether the project's work enqueued now would start at once in this process (a hint, as `Worker.offer` is). */
-export function canHandOver(projectId?: string | null): boolean {
-  return engineMode() === "embedded" && localWorker()?.offer(projectId) !== undefined;
+/** The head start this process's worker began for the execution with this key, if any (see `enqueue`). */
+export function takeHeadStart(key: string, fits?: (run: HeadStartRun) => boolean): HeadStartRun | undefined {
+  return localWorker()?.takeHeadStart(key, fits);
 }
 
 export type Enqueued = {
@@ -57,14 +58,21 @@ export async function enqueue(
   tx: Tx,
   workflow: string,
   payload: Record<string, Json>,
-  options: { key: string; projectId?: string; maxAttempts?: number; runAt?: Date },
+  options: {
+    key: string;
+    projectId?: string;
+    maxAttempts?: number;
+    runAt?: Date;
+    /** Work to begin at once if this process's worker will run the execution; it takes it over with `takeHeadStart`. */
+    headStart?: HeadStart;
+  },
 ): Promise<Enqueued> {
   const executionId = newId("exe");
   const maxAttempts = options.maxAttempts ?? env().MEDIABIT_TASK_MAX_ATTEMPTS;
   const inngest = engineMode() === "inngest";
   // Work due now, with a free slot in this process: start it here without a claim round trip.
   const worker = inngest || (options.runAt && options.runAt.getTime() > Date.now()) ? undefined : localWorker();
-  const lease = worker?.offer(options.projectId);
+  const lease = worker?.offer(options.projectId, options.headStart && { ...options.headStart, key: options.key });
   // createMany: one INSERT without RETURNING (nothing is read back).
   await tx.execution.createMany({
     data: {

@@ -26,6 +26,11 @@ export const MAINTENANCE_EVERY_MS = 60_000;
 /** How long `stop` lets running executions finish before handing them back. */
 export const STOP_GRACE_MS = 10_000;
 
+/** Head starts a worker keeps outstanding at once (see `Worker.offer`): each runs beside the worker's slots. */
+export const HEAD_START_LIMIT = 1;
+/** How long a head start may wait for its execution before it is thrown away. */
+export const HEAD_START_UNCLAIMED_MS = 30_000;
+
 /** Exponential backoff from MEDIABIT_RETRY_BASE_MS, capped, with jitter. */
 export function backoffMs(attempt: number): number {
   const base = env().MEDIABIT_RETRY_BASE_MS * 2 ** Math.max(0, attempt - 1);

@@ -4,7 +4,8 @@ import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { db } from "@/lib/db/client";
 import type { File, Prisma } from "@/lib/db/generated/client";
-import { canHandOver } from "@/lib/engine/engine";
+import { takeHeadStart } from "@/lib/engine/engine";
+import type { HeadStart, HeadStartRun } from "@/lib/engine/head-starts";
 import type { Fence, Json, Tx } from "@/lib/engine/types";
 import { randomToken } from "@/lib/ids";
 import { scratchDir } from "@/lib/files/fetch-source";
@@ -13,6 +14,7 @@ import type { TProbe } from "@/lib/media/probe";
 import { transformMedia, type TTransformResult } from "@/lib/media/transform";
 import { objectKey, packageEntryKey } from "@/lib/storage/object-key";
 import { getStore } from "@/lib/storage/store";
+import { taskExecutionKey } from "@/lib/tasks/execution-key";
 import { copyObjectToFile } from "@/lib/storage/streams";
 
 export type TransformRequest = { taskId: string; kind: string; options: Record<string, unknown>; inputFileId: string; outputFileId: string };
@@ -43,7 +45,7 @@ type ReadyInput = Pick<File, "id" | "projectId" | "storageKey" | "probe">;
 type TransformRun = {
   done: Promise<{ outDir: string; result: TTransformResult }>;
   abort(reason: unknown): void;
-  /** Set by whoever waits for it (a head start has no listener until its worker takes it over). */
+  /** Set by whoever waits for it (a head start has no listener until its execution takes it over). */
   onProgress?: (fraction: number) => void;
   /** Stops it if it still runs and removes its scratch folder. */
   dispose(): Promise<void>;
@@ -82,72 +84,33 @@ function startTransformRun(work: TransformWork, input: ReadyInput): TransformRun
   return run;
 }
 
-// Head starts: a transform of a stored file begun while POST /api/tasks is still writing the task's rows, when this
-// process's worker is free to run the task at once. The worker's execution takes it over instead of starting its own,
-// and publishes under its lease as usual; the head start itself only writes into its scratch folder. At most one is
-// outstanding per process, begun only while the worker has a free slot; one nobody takes is discarded.
-type HeadStart = { inputFileId: string; run: TransformRun; timer: NodeJS.Timeout; files?: TransformFiles };
 /** The rows a transform reads and publishes into; a head start is handed them by the request that wrote them. */
 type TransformFiles = { input: File; output: File };
-// On globalThis: Next.js may load this module once per bundle (route handlers, instrumentation's worker).
-const registry = globalThis as unknown as { __mediabitHeadStarts?: Map<string, HeadStart>; __mediabitHeadStartCounts?: HeadStartCounts };
-const headStarts = (registry.__mediabitHeadStarts ??= new Map<string, HeadStart>());
-type HeadStartCounts = { started: number; taken: number; discarded: number };
-const counts = (registry.__mediabitHeadStartCounts ??= { started: 0, taken: 0, discarded: 0 });
-
-/** How many head starts this process has begun, handed to its worker and thrown away (for diagnostics and tests). */
-export function headStartCounts(): HeadStartCounts {
-  return { ...counts };
-}
+/** A transform begun while POST /api/tasks still writes the task's rows (see `transformHeadStart`). */
+type TransformHeadStart = HeadStartRun & { run: TransformRun; files: TransformFiles };
 
 /**
- * Begins the task's transform now if this process's worker would run the task at once and no other head start is
- * outstanding; returns whether it did. The caller discards it if the task's rows do not commit or the execution is
- * not handed over; one still untaken after `unclaimedMs` is discarded anyway.
+ * The task's transform as a head start for `enqueue`: the worker begins it only if it will run the task at once, and
+ * the task's execution takes it over (`takeTransformHeadStart`) with the rows its request wrote, instead of reading
+ * them again. The head start itself only writes into its scratch folder; the execution publishes under its lease.
  */
-export function headStartTransform(work: TransformWork, input: ReadyInput, options: { unclaimedMs?: number } = {}): boolean {
-  // Only within the project's share of the worker: a project flooding the queue gets no head starts past it.
-  if (headStarts.size > 0 || !canHandOver(input.projectId) || !input.storageKey || !input.probe) return false;
-  const timer = setTimeout(() => discardHeadStart(work.taskId), options.unclaimedMs ?? 30_000);
-  timer.unref();
-  headStarts.set(work.taskId, { inputFileId: input.id, run: startTransformRun(work, input), timer });
-  counts.started++;
-  return true;
+export function transformHeadStart(work: TransformWork, files: TransformFiles): HeadStart | undefined {
+  if (!files.input.storageKey || !files.input.probe || files.input.status !== "ready") return undefined;
+  return {
+    begin: (): TransformHeadStart => {
+      const run = startTransformRun(work, files.input);
+      return { run, files, dispose: () => run.dispose() };
+    },
+  };
 }
 
-export function discardHeadStart(taskId: string): void {
-  const headStart = headStarts.get(taskId);
-  if (!headStart) return;
-  headStarts.delete(taskId);
-  clearTimeout(headStart.timer);
-  counts.discarded++;
-  // Nobody awaits a dropped head start: a folder that cannot be removed is left to the scratch sweep, and said.
-  headStart.run.dispose().catch((error: unknown) => console.warn(`[mediabit] head start of ${taskId}: cleaning up failed`, error));
-}
-
-/**
- * Keeps a head start for its worker, with the rows its request just committed (the input it checked ready, the
- * output placeholder), so the worker need not read them again while the transform runs.
- */
-export function keepHeadStart(taskId: string, files: TransformFiles): void {
-  const headStart = headStarts.get(taskId);
-  if (headStart?.inputFileId === files.input.id) headStart.files = files;
-  else discardHeadStart(taskId);
-}
-
-/** The task's head start with its rows, if this process kept one for exactly this input and output. */
-function takeHeadStart(request: TransformRequest): (HeadStart & { files: TransformFiles }) | undefined {
-  const headStart = headStarts.get(request.taskId);
-  if (!headStart) return undefined;
-  const { files } = headStart;
-  if (files?.input.id !== request.inputFileId || files.output.id !== request.outputFileId) {
-    discardHeadStart(request.taskId);
-    return undefined;
-  }
-  headStarts.delete(request.taskId);
-  clearTimeout(headStart.timer);
-  counts.taken++;
-  return { ...headStart, files };
+/** The task's head start, if this process's worker kept one for exactly this input and output (else it is dropped). */
+export function takeTransformHeadStart(request: TransformRequest): TransformHeadStart | undefined {
+  const fits = (taken: HeadStartRun) => {
+    const { files } = taken as TransformHeadStart;
+    return files.input.id === request.inputFileId && files.output.id === request.outputFileId;
+  };
+  return takeHeadStart(taskExecutionKey(request.taskId), fits) as TransformHeadStart | undefined;
 }
 
 /** The input and output rows, read afresh: a retry may find the output published, or the input gone. */
@@ -164,7 +127,7 @@ async function readTransformFiles(request: TransformRequest): Promise<TransformF
 
 /** Runs the transform (or takes over its head start) and publishes its output together with the plan it ran; a retry after publishing does nothing. */
 export async function transformFile(request: TransformRequest, ctx: Context): Promise<void> {
-  const headStart = takeHeadStart(request);
+  const headStart = takeTransformHeadStart(request);
   const files = headStart?.files ?? (await readTransformFiles(request));
   // Published by an earlier attempt: nothing left to do.
   if (!files) return;

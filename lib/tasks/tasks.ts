@@ -8,24 +8,36 @@ import { Prisma, type File, type Task } from "@/lib/db/generated/client";
 import { dispatch, enqueue, requestCancel, type Enqueued } from "@/lib/engine/engine";
 import type { Tx } from "@/lib/engine/types";
 import { createPendingFile } from "@/lib/files/files";
-import { discardHeadStart, headStartTransform, keepHeadStart } from "@/lib/files/transform";
+import { transformHeadStart } from "@/lib/files/transform";
 import { canonicalId, newId } from "@/lib/ids";
 import type { ProjectScope } from "@/lib/keys/keys";
-import { TRANSFORM_OUTPUT_KIND, isTransformKind } from "@/lib/tasks/kinds";
-import type { TCanonicalTask, TDestination, TListTasks, TSource } from "@/lib/tasks/schemas";
+import { isTransformKind } from "@/lib/tasks/kinds";
+import { normalizeTaskRequest, type TCanonicalTask, type TDestination, type TSource } from "@/lib/tasks/normalize";
+import type { TListTasks } from "@/lib/tasks/schemas";
 import { TERMINAL, isTerminal, parseStatusFilter } from "@/lib/tasks/status";
 import { listFfmpegEncoders } from "@/lib/media/ffmpeg";
 import { assertOptionsEncodable, parseMediaOptions } from "@/lib/media/kinds";
-import { kindFromFileName } from "@/lib/media/mime";
 
 export const TASK_WORKFLOW = "task.run";
 
-/** The key of a standalone task's execution (unique, so a task has at most one). */
-export function taskExecutionKey(taskId: string): string {
-  return `task:${taskId}`;
-}
+import { taskExecutionKey } from "@/lib/tasks/execution-key";
+
+export { taskExecutionKey };
+
+// What a transform's output will be, so its placeholder already has the `kind` the 1.0.0 SDKs require.
+const OUTPUT_KIND: Record<string, string> = { video: "video", adaptive_video: "video", audio: "audio", image: "image", animation: "image", thumbnails: "thumbnails" };
 
 /** What the engine needs to know about a task's input, stored on the row. */
+const EXTENSION_KINDS: Record<string, string> = Object.fromEntries([
+  ...["mp4", "m4v", "mov", "webm", "mkv", "avi", "ts", "mts", "m2ts", "3gp", "mpg", "mpeg", "ogv"].map((e) => [e, "video"]),
+  ...["mp3", "m4a", "aac", "wav", "flac", "ogg", "oga", "opus", "weba"].map((e) => [e, "audio"]),
+  ...["jpg", "jpeg", "png", "gif", "webp", "avif", "heic", "heif", "tif", "tiff", "bmp"].map((e) => [e, "image"]),
+]);
+
+function guessKindFromName(name: string): string | null {
+  return EXTENSION_KINDS[name.split(".").pop()?.toLowerCase() ?? ""] ?? null;
+}
+
 export type TTaskInput = { source?: TSource; requested_kind: string };
 
 /** Whether a task with this source pulls a URL or s3:// object into storage before its work. */
@@ -125,7 +137,7 @@ export async function insertTask(
       ref: prepared.kind === "ingest" ? (prepared.ref ?? "original") : "original",
       metadata: prepared.kind === "ingest" ? prepared.metadata : {},
       // A first guess from the name, for strict clients reading it mid-ingest; probing decides.
-      kind: kindFromFileName(prepared.source?.type === "url" ? new URL(prepared.source.url).pathname : prepared.source?.type === "s3" ? prepared.source.key : ""),
+      kind: guessKindFromName(prepared.source?.type === "url" ? new URL(prepared.source.url).pathname : prepared.source?.type === "s3" ? prepared.source.key : ""),
       original: true,
       createdBy: taskId,
     });
@@ -145,7 +157,7 @@ export async function insertTask(
         ref: prepared.ref ?? null,
         metadata: prepared.metadata,
         object: prepared.kind === "thumbnails" ? "track" : "source",
-        kind: TRANSFORM_OUTPUT_KIND[prepared.kind],
+        kind: OUTPUT_KIND[prepared.kind] ?? null,
         createdBy: taskId,
       });
       outputFileId = output.id;
@@ -178,34 +190,25 @@ export async function insertTask(
   });
   // Tasks inside runs and jobs are started by their parent's workflow.
   if (links.runId || links.jobId) return { task, files };
-  const enqueued = await enqueue(tx, TASK_WORKFLOW, { taskId }, { key: taskExecutionKey(taskId), projectId: scope.projectId });
+  // A transform of a stored file may start while this transaction is still open: the worker decides (Worker.offer).
+  const output = files.find((file) => file.id === outputFileId);
+  const headStart =
+    prepared.inputFile && output && isTransformKind(prepared.kind)
+      ? transformHeadStart({ taskId, kind: prepared.kind, options: prepared.options }, { input: prepared.inputFile, output })
+      : undefined;
+  const enqueued = await enqueue(tx, TASK_WORKFLOW, { taskId }, { key: taskExecutionKey(taskId), projectId: scope.projectId, headStart });
   return { task, enqueued, files };
 }
 
 /** The new task, with the file rows it refers to (its input and placeholders), so the answer needs no second read. */
-type CreatedTask = { task: Task; files: File[] };
+export type CreatedTask = { task: Task; files: File[] };
 
-export async function createTask(scope: ProjectScope, request: TCanonicalTask, options: { createdBy?: string } = {}): Promise<CreatedTask> {
-  const prepared = await prepareTask(scope, request);
+export async function createTask(scope: ProjectScope, body: Record<string, unknown>, options: { createdBy?: string } = {}): Promise<CreatedTask> {
+  const prepared = await prepareTask(scope, normalizeTaskRequest(body));
   const prisma = await db();
-  const taskId = newId("task");
-  // A transform of a stored file that this process will run at once starts now, while its rows are written.
-  const { inputFile } = prepared;
-  const headStarted = inputFile && isTransformKind(prepared.kind) ? headStartTransform({ taskId, kind: prepared.kind, options: prepared.options }, inputFile) : false;
-  try {
-    const { task, enqueued, files } = await prisma.$transaction((tx) => insertTask(tx, scope, prepared, { createdBy: options.createdBy, taskId }));
-    if (headStarted) {
-      const output = files.find((file) => file.id === task.outputFileId);
-      // Queued instead (the worker filled up meanwhile): it waits for a free slot like any other work.
-      if (enqueued?.handover && inputFile && output) keepHeadStart(taskId, { input: inputFile, output });
-      else discardHeadStart(taskId);
-    }
-    await dispatch(enqueued ? [enqueued] : []);
-    return { task, files };
-  } catch (error) {
-    if (headStarted) discardHeadStart(taskId);
-    throw error;
-  }
+  const { task, enqueued, files } = await prisma.$transaction((tx) => insertTask(tx, scope, prepared, { createdBy: options.createdBy }));
+  await dispatch(enqueued ? [enqueued] : []);
+  return { task, files };
 }
 
 export async function getTaskOrThrow(scope: ProjectScope, id: string): Promise<Task> {
@@ -251,7 +254,6 @@ export async function cancelTask(scope: ProjectScope, id: string, options: { aft
     data: { status: "cancelled", finishedAt: new Date(), error: "Cancelled by request." },
   });
   if (count === 0) throw nothingToCancel(await getTaskOrThrow(scope, task.id));
-  discardHeadStart(task.id);
   await requestCancel(taskExecutionKey(task.id));
   return getTaskOrThrow(scope, task.id);
 }

@@ -1,14 +1,19 @@
 // Head starts: POST /api/tasks begins a transform of a stored file while the task's rows are written, when this
-// process's worker is free; the worker takes it over, and one nobody takes is stopped and cleaned up.
+// process's worker is free (Worker.offer begins it); the execution takes it over, and one nobody takes is stopped and
+// cleaned up.
 import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { workflows } from "@/inngest/functions";
 import { db } from "@/lib/db/client";
 import type { File } from "@/lib/db/generated/client";
 import type { Worker } from "@/lib/engine/embedded";
-import { setLocalWorker } from "@/lib/engine/engine";
+import { dispatch, enqueue, setLocalWorker } from "@/lib/engine/engine";
+import { headStartCounts } from "@/lib/engine/head-starts";
+import type { WorkflowDefinition } from "@/lib/engine/types";
 import { scratchDir } from "@/lib/files/fetch-source";
-import { discardHeadStart, headStartCounts, headStartTransform, keepHeadStart } from "@/lib/files/transform";
+import { takeTransformHeadStart, transformHeadStart } from "@/lib/files/transform";
 import { newId } from "@/lib/ids";
+import { taskExecutionKey } from "@/lib/tasks/execution-key";
 import { call, createTestProject, data, type TestProject } from "@/tests/helpers/api";
 import { startTestWorker, stopTestWorker, waitFor, waitForTaskDone } from "@/tests/helpers/engine";
 import { mediaFixture } from "@/tests/helpers/media-fixtures";
@@ -41,8 +46,20 @@ async function ingest(path: string): Promise<File> {
   return (await db()).file.findUniqueOrThrow({ where: { id: data(res).id as string } });
 }
 
+const napRuns: string[] = [];
+/** A workflow that holds its slot for a moment, to fill the worker between an offer and its hand-over. */
+const nap: WorkflowDefinition<{ name: string }> = {
+  name: "test.head-start-nap",
+  event: "test/head-start-nap",
+  handler: async ({ payload }) => {
+    napRuns.push(payload.name);
+    await new Promise((r) => setTimeout(r, 200));
+  },
+};
+
 beforeAll(async () => {
-  worker = startTestWorker();
+  worker = startTestWorker({ definitions: [...workflows, nap as never] });
+  setLocalWorker(worker);
   source = await startSourceServer();
   source.route("/photo.png", { file: await mediaFixture("png"), contentType: "image/png" });
   source.route("/long.mp4", { file: await mediaFixture("longVideo"), contentType: "video/mp4" });
@@ -93,23 +110,26 @@ describe("POST /api/tasks head start", () => {
     await waitFor(async () => tasks.every((task) => scratchEntries(task.id).length === 0), 10_000, "the scratch folders to go");
   });
 
-  it("drops the head start when the execution is queued instead (the worker filled up meanwhile); the task still runs once", async () => {
-    const real = worker as Worker;
-    let offers = 0;
-    // A slot when the request looks, none when the execution is written: the race this discard is for.
-    setLocalWorker({ ...real, offer: () => (offers++ === 0 ? real.offer() : undefined) });
-    try {
-      const before = headStartCounts();
-      const res = await call("POST", "/api/tasks", { key: project.key, body: { kind: "image", file_id: photo.id, options: { width: 48, format: "webp" } } });
-      expect(res.status).toBe(201);
-      expect(countsSince(before)).toEqual({ started: 1, taken: 0, discarded: 1 });
-      const task = await waitForTaskDone(data(res).id as string);
-      expect(task.status).toBe("succeeded");
-      expect(countsSince(before)).toEqual({ started: 1, taken: 0, discarded: 1 });
-      await waitFor(async () => scratchEntries(task.id).length === 0, 10_000, "the dropped head start's folder to go");
-    } finally {
-      setLocalWorker(real);
-    }
+  it("drops the head start when the hand-over finds no free slot (the worker filled up meanwhile); the execution still runs once", async () => {
+    const prisma = await db();
+    const disposed: string[] = [];
+    const before = headStartCounts();
+    const [first, second] = [newId("exe"), newId("exe")];
+    // Both offered while the project's share (one of the worker's two slots) is free; the first hand-over takes it,
+    // so the second finds none and waits in the queue.
+    const a = await prisma.$transaction((tx) => enqueue(tx, nap.name, { name: "first" }, { key: first, projectId: project.projectId }));
+    const b = await prisma.$transaction((tx) =>
+      enqueue(tx, nap.name, { name: "second" }, { key: second, projectId: project.projectId, headStart: { begin: () => ({ dispose: async () => void disposed.push(second) }) } }),
+    );
+    expect([a.handover, b.handover].map(Boolean)).toEqual([true, true]);
+    expect(countsSince(before)).toEqual({ started: 1, taken: 0, discarded: 0 });
+    await dispatch([a]);
+    await dispatch([b]);
+    expect(countsSince(before)).toEqual({ started: 1, taken: 0, discarded: 1 });
+    expect(disposed).toEqual([second]);
+    await waitFor(async () => (await prisma.execution.count({ where: { key: { in: [first, second] }, status: "completed" } })) === 2, 10_000, "both executions");
+    expect(napRuns.sort()).toEqual(["first", "second"]);
+    expect(countsSince(before)).toEqual({ started: 1, taken: 0, discarded: 1 });
   });
 
   it("does not start ahead without a free local worker; the worker that claims the task later runs it afresh", async () => {
@@ -126,32 +146,43 @@ describe("POST /api/tasks head start", () => {
   });
 });
 
-describe("headStartTransform", () => {
-  it("runs one at a time; discarding one kills its ffmpeg and removes its scratch folder", async () => {
+describe("Worker.offer with a transform head start", () => {
+  const headStartFor = (taskId: string, kind: string, options: Record<string, unknown>, input: File) => {
+    const headStart = transformHeadStart({ taskId, kind, options }, { input, output: photo });
+    if (!headStart) throw new Error("no head start for a ready file");
+    return { key: taskExecutionKey(taskId), ...headStart };
+  };
+
+  it("runs one at a time; dropping one kills its ffmpeg and removes its scratch folder", async () => {
+    const real = worker as Worker;
     const taskId = newId("task");
     const before = headStartCounts();
-    expect(headStartTransform({ taskId, kind: "video", options: { codec: "h265", quality: "very_high" } }, video)).toBe(true);
-    expect(headStartTransform({ taskId: newId("task"), kind: "image", options: { width: 16 } }, photo)).toBe(false);
+    expect(real.offer(project.projectId, headStartFor(taskId, "video", { codec: "h265", quality: "very_high" }, video))).toBeDefined();
+    expect(real.offer(project.projectId, headStartFor(newId("task"), "image", { width: 16 }, photo))).toBeDefined();
+    expect(countsSince(before)).toEqual({ started: 1, taken: 0, discarded: 0 });
     const ffmpeg = await waitFor(async () => processesMentioning(taskId).length > 0, 20_000, "ffmpeg of the head start");
     expect(ffmpeg).toBe(true);
-    discardHeadStart(taskId);
+    // Taken for something else: dropped.
+    expect(real.takeHeadStart(taskExecutionKey(taskId), () => false)).toBeUndefined();
     await waitFor(async () => processesMentioning(taskId).length === 0 && scratchEntries(taskId).length === 0, 10_000, "the head start to stop");
     expect(countsSince(before)).toEqual({ started: 1, taken: 0, discarded: 1 });
   });
 
-  it("drops one its request hands rows of another input (it was begun for something else)", async () => {
+  it("drops one its task's transform finds begun for other rows", async () => {
+    const real = worker as Worker;
     const taskId = newId("task");
     const before = headStartCounts();
-    expect(headStartTransform({ taskId, kind: "image", options: { width: 16, format: "webp" } }, photo)).toBe(true);
-    keepHeadStart(taskId, { input: video, output: photo });
+    expect(real.offer(project.projectId, headStartFor(taskId, "image", { width: 16, format: "webp" }, photo))).toBeDefined();
+    expect(takeTransformHeadStart({ taskId, kind: "image", options: { width: 16, format: "webp" }, inputFileId: video.id, outputFileId: photo.id })).toBeUndefined();
     await waitFor(async () => countsSince(before).discarded === 1 && scratchEntries(taskId).length === 0, 10_000, "the mismatched head start to go");
     expect(countsSince(before)).toEqual({ started: 1, taken: 0, discarded: 1 });
   });
 
   it("discards one that nobody takes within its time", async () => {
+    const real = worker as Worker;
     const taskId = newId("task");
     const before = headStartCounts();
-    expect(headStartTransform({ taskId, kind: "image", options: { width: 16, format: "webp" } }, photo, { unclaimedMs: 300 })).toBe(true);
+    expect(real.offer(project.projectId, { ...headStartFor(taskId, "image", { width: 16, format: "webp" }, photo), unclaimedMs: 300 })).toBeDefined();
     await waitFor(async () => countsSince(before).discarded === 1 && scratchEntries(taskId).length === 0, 10_000, "the unclaimed head start to go");
     expect(countsSince(before)).toEqual({ started: 1, taken: 0, discarded: 1 });
   });
