@@ -11,12 +11,12 @@ import { createPendingFile } from "@/lib/files/files";
 import { transformHeadStart } from "@/lib/files/transform";
 import { canonicalId, newId } from "@/lib/ids";
 import type { ProjectScope } from "@/lib/keys/keys";
-import { isTransformKind } from "@/lib/tasks/kinds";
-import { normalizeTaskRequest, type TCanonicalTask, type TDestination, type TSource } from "@/lib/tasks/normalize";
-import type { TListTasks } from "@/lib/tasks/schemas";
+import { TRANSFORM_OUTPUT_KIND, isTransformKind } from "@/lib/tasks/kinds";
+import type { TCanonicalTask, TDestination, TListTasks, TSource } from "@/lib/tasks/schemas";
 import { TERMINAL, isTerminal, parseStatusFilter } from "@/lib/tasks/status";
 import { listFfmpegEncoders } from "@/lib/media/ffmpeg";
 import { assertOptionsEncodable, parseMediaOptions } from "@/lib/media/kinds";
+import { kindFromFileName } from "@/lib/media/mime";
 
 export const TASK_WORKFLOW = "task.run";
 
@@ -24,20 +24,7 @@ import { taskExecutionKey } from "@/lib/tasks/execution-key";
 
 export { taskExecutionKey };
 
-// What a transform's output will be, so its placeholder already has the `kind` the 1.0.0 SDKs require.
-const OUTPUT_KIND: Record<string, string> = { video: "video", adaptive_video: "video", audio: "audio", image: "image", animation: "image", thumbnails: "thumbnails" };
-
 /** What the engine needs to know about a task's input, stored on the row. */
-const EXTENSION_KINDS: Record<string, string> = Object.fromEntries([
-  ...["mp4", "m4v", "mov", "webm", "mkv", "avi", "ts", "mts", "m2ts", "3gp", "mpg", "mpeg", "ogv"].map((e) => [e, "video"]),
-  ...["mp3", "m4a", "aac", "wav", "flac", "ogg", "oga", "opus", "weba"].map((e) => [e, "audio"]),
-  ...["jpg", "jpeg", "png", "gif", "webp", "avif", "heic", "heif", "tif", "tiff", "bmp"].map((e) => [e, "image"]),
-]);
-
-function guessKindFromName(name: string): string | null {
-  return EXTENSION_KINDS[name.split(".").pop()?.toLowerCase() ?? ""] ?? null;
-}
-
 export type TTaskInput = { source?: TSource; requested_kind: string };
 
 /** Whether a task with this source pulls a URL or s3:// object into storage before its work. */
@@ -137,7 +124,7 @@ export async function insertTask(
       ref: prepared.kind === "ingest" ? (prepared.ref ?? "original") : "original",
       metadata: prepared.kind === "ingest" ? prepared.metadata : {},
       // A first guess from the name, for strict clients reading it mid-ingest; probing decides.
-      kind: guessKindFromName(prepared.source?.type === "url" ? new URL(prepared.source.url).pathname : prepared.source?.type === "s3" ? prepared.source.key : ""),
+      kind: kindFromFileName(prepared.source?.type === "url" ? new URL(prepared.source.url).pathname : prepared.source?.type === "s3" ? prepared.source.key : ""),
       original: true,
       createdBy: taskId,
     });
@@ -157,7 +144,7 @@ export async function insertTask(
         ref: prepared.ref ?? null,
         metadata: prepared.metadata,
         object: prepared.kind === "thumbnails" ? "track" : "source",
-        kind: OUTPUT_KIND[prepared.kind] ?? null,
+        kind: TRANSFORM_OUTPUT_KIND[prepared.kind],
         createdBy: taskId,
       });
       outputFileId = output.id;
@@ -201,10 +188,10 @@ export async function insertTask(
 }
 
 /** The new task, with the file rows it refers to (its input and placeholders), so the answer needs no second read. */
-export type CreatedTask = { task: Task; files: File[] };
+type CreatedTask = { task: Task; files: File[] };
 
-export async function createTask(scope: ProjectScope, body: Record<string, unknown>, options: { createdBy?: string } = {}): Promise<CreatedTask> {
-  const prepared = await prepareTask(scope, normalizeTaskRequest(body));
+export async function createTask(scope: ProjectScope, request: TCanonicalTask, options: { createdBy?: string } = {}): Promise<CreatedTask> {
+  const prepared = await prepareTask(scope, request);
   const prisma = await db();
   const { task, enqueued, files } = await prisma.$transaction((tx) => insertTask(tx, scope, prepared, { createdBy: options.createdBy }));
   await dispatch(enqueued ? [enqueued] : []);
