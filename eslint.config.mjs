@@ -18,7 +18,17 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
     },
   },
-  { files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"], rules: { "no-restricted-imports": ["error", layering] } },
+  { files: ["app/**/*.{ts,tsx}"], rules: { "no-restricted-imports": ["error", layering] } },
+  // Components sit below the pages: server actions they call live in lib/dashboard/actions, not under app/.
+  {
+    files: ["components/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [...layering.patterns, { group: ["@/app/*"], message: "Components never import from app/; server actions live in lib/dashboard/actions." }] },
+      ],
+    },
+  },
   // Tests read loosely typed JSON responses.
   { files: ["tests/**/*.ts", "e2e/**/*.ts", "bench/**/*.ts"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
 );

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useRef, type FormEvent } from "react";
-import { changePasswordAction } from "@/app/dashboard/account/actions";
+import { changePasswordAction } from "@/lib/dashboard/actions/account";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";

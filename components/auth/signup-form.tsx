@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
-import { signUpAction } from "@/app/(auth)/actions";
+import { signUpAction } from "@/lib/dashboard/actions/auth";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";

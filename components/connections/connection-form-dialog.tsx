@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { createConnectionAction, updateConnectionAction } from "@/app/dashboard/connections/actions";
+import { createConnectionAction, updateConnectionAction } from "@/lib/dashboard/actions/connections";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogBody, DialogFooter } from "@/components/ui/dialog";
 import { Checkbox, Field, FormError } from "@/components/ui/field";

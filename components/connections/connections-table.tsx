@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { deleteConnectionAction, makeDefaultConnectionAction, testConnectionAction } from "@/app/dashboard/connections/actions";
+import { deleteConnectionAction, makeDefaultConnectionAction, testConnectionAction } from "@/lib/dashboard/actions/connections";
 import { ConnectionFormDialog } from "@/components/connections/connection-form-dialog";
 import { TestResult } from "@/components/connections/test-result";
 import { Badge } from "@/components/ui/badge";

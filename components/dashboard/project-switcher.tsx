@@ -2,8 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { createProjectAction, switchProjectAction } from "@/app/dashboard/actions";
-import { showOrganizationAction } from "@/app/dashboard/team/actions";
+import { createProjectAction, switchProjectAction } from "@/lib/dashboard/actions/workspace";
+import { showOrganizationAction } from "@/lib/dashboard/actions/team";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogBody, DialogFooter } from "@/components/ui/dialog";
 import { Field, FormError } from "@/components/ui/field";

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { signOutAction } from "@/app/dashboard/actions";
+import { signOutAction } from "@/lib/dashboard/actions/workspace";
 import { LogOutIcon, ChevronsUpDownIcon, SettingsIcon } from "@/components/ui/icons";
 import { Menu } from "@/components/ui/menu";
 

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { revokeKeyAction, setKeyStatusAction } from "@/app/dashboard/keys/actions";
+import { revokeKeyAction, setKeyStatusAction } from "@/lib/dashboard/actions/keys";
 import { Badge, StatusDot } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogBody, DialogFooter } from "@/components/ui/dialog";

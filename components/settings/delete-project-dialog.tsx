@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { deleteProjectAction } from "@/app/dashboard/settings/actions";
+import { deleteProjectAction } from "@/lib/dashboard/actions/settings";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogBody, DialogFooter } from "@/components/ui/dialog";
 import { Field, FormError } from "@/components/ui/field";

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { renameOrganizationAction, renameProjectAction } from "@/app/dashboard/settings/actions";
+import { renameOrganizationAction, renameProjectAction } from "@/lib/dashboard/actions/settings";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { CheckIcon } from "@/components/ui/icons";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { acceptInvitationAction, signOutForInvitationAction } from "@/app/invite/[token]/actions";
+import { acceptInvitationAction, signOutForInvitationAction } from "@/lib/dashboard/actions/invitations";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { useAction } from "@/components/ui/use-action";

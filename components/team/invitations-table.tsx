@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { revokeInvitationAction } from "@/app/dashboard/team/actions";
+import { revokeInvitationAction } from "@/lib/dashboard/actions/team";
 import { formatDate } from "@/components/team/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";

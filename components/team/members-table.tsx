@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { changeMemberRoleAction, leaveOrganizationAction, removeMemberAction } from "@/app/dashboard/team/actions";
+import { changeMemberRoleAction, leaveOrganizationAction, removeMemberAction } from "@/lib/dashboard/actions/team";
 import { formatDate } from "@/components/team/format";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";

@@ -1,8 +1,8 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { signOutAction, switchProjectAction } from "@/app/dashboard/actions";
-import { showOrganizationAction } from "@/app/dashboard/team/actions";
+import { signOutAction, switchProjectAction } from "@/lib/dashboard/actions/workspace";
+import { showOrganizationAction } from "@/lib/dashboard/actions/team";
 import { CreateProjectButton } from "@/components/dashboard/project-switcher";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
