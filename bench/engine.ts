@@ -163,7 +163,7 @@ async function runPhase(phase: Phase): Promise<PhaseResult> {
     const samples: Record<string, number[]> = Object.fromEntries(Object.values(STATEMENTS).map((name) => [name, []]));
     const push = (name: string, ms: number) => samples[name]?.push(ms);
     const claimOne = async () => {
-      // The claim as it was before fair claiming (lib/engine/embedded.ts now also numbers each project's due work).
+      // The claim as it was before fair claiming (claimExecutions in lib/engine/queue.ts now also numbers each project's due work).
       const claim = await timed(
         () => prisma.$queryRaw<{ id: string; attempt: number }[]>`
           UPDATE executions AS e
@@ -190,7 +190,7 @@ async function runPhase(phase: Phase): Promise<PhaseResult> {
 
       const execution = await claimOne();
       push(STATEMENTS.memo, (await timed(() => prisma.executionStep.findMany({ where: { executionId: execution.id } }))).ms);
-      // Same as fenceFor().commit + assertHeld in lib/engine/embedded.ts.
+      // Same as fenceFor().commit (lib/engine/step-runner.ts) + assertHeld (lib/engine/queue.ts).
       const held = (tx: Tx) => tx.$queryRaw`
         SELECT id FROM executions
          WHERE id = ${execution.id} AND attempt = ${execution.attempt} AND lease_owner = ${owner}
