@@ -3,9 +3,8 @@
 // the same run. Run: npx tsx bench/fairness.ts [--pg]
 import os from "node:os";
 import path from "node:path";
-import sharp from "sharp";
 import {
-  cachedInput,
+  photoJpeg,
   chooseDatabase,
   fmt,
   ingestUrl,
@@ -32,18 +31,10 @@ const SOLO_RUNS = 3;
 const TARGET = 1.5;
 const OPTIONS = { width: 1280, format: "webp" };
 
-/** The same 12 MP photo-like JPEG bench/image.ts uses (cached under the same name). */
-async function makeJpeg(output: string): Promise<void> {
-  await sharp({ create: { width: 4000, height: 3000, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 50 } } })
-    .blur(1.5)
-    .jpeg({ quality: 90 })
-    .toFile(output);
-}
-
 async function main(): Promise<void> {
   console.log(`# bench/fairness — project A queues ${FLOOD} image tasks, then project B submits one: B must not wait for A's queue`);
   console.log(await machineNotes());
-  const jpeg = await cachedInput("photo-4000x3000.jpg", makeJpeg);
+  const jpeg = await photoJpeg();
   const database = await chooseDatabase();
   console.log(`database: ${database.label}`);
   const env = prepareEnv("fairness", database.url ? { DATABASE_URL: database.url } : {});

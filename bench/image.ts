@@ -7,7 +7,7 @@ import sharp from "sharp";
 import type { TProbe } from "@/lib/media/probe-types";
 import type { TSharpPipeline } from "@/lib/media/sharp";
 import {
-  cachedInput,
+  photoJpeg,
   fmt,
   loadNow,
   machineNotes,
@@ -27,14 +27,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const WARMUP_TASKS = Number(process.env.BENCH_WARMUP ?? 20);
 const TARGET_RATIO = 1.1;
 const OPTIONS = { width: 1280, format: "webp" };
-
-/** A 12 MP JPEG with photo-like texture (blurred noise), so decoding and encoding have real work to do. */
-async function makeJpeg(output: string): Promise<void> {
-  await sharp({ create: { width: 4000, height: 3000, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 50 } } })
-    .blur(1.5)
-    .jpeg({ quality: 90 })
-    .toFile(output);
-}
 
 function sharpStepOf(plan: unknown): { pipeline: TSharpPipeline } {
   const steps = (plan as { steps?: { tool: string }[] } | null)?.steps ?? [];
@@ -64,7 +56,7 @@ async function runSharpDirect(pipeline: TSharpPipeline, input: string, output: s
 async function main(): Promise<void> {
   console.log("# bench/image — 4000×3000 JPEG → 1280-wide WebP: Mediabit image task vs sharp with the same settings");
   console.log(await machineNotes());
-  const jpeg = await cachedInput("photo-4000x3000.jpg", makeJpeg);
+  const jpeg = await photoJpeg();
   const { env, prisma, transformMedia, project, input, inputPath, close } = await startMediaBench("image", jpeg);
   try {
     console.log(`input: ${jpeg} → ${input.id} (${input.type} ${input.width}x${input.height}, ${input.filesize} bytes)`);

@@ -219,6 +219,17 @@ export async function cachedInput(name: string, make: (output: string) => Promis
   return target;
 }
 
+/** The 12 MP JPEG with photo-like texture (blurred noise) the image benchmarks share, so decoding and encoding have real work. */
+export async function photoJpeg(): Promise<string> {
+  return cachedInput("photo-4000x3000.jpg", async (output) => {
+    const { default: sharp } = await import("sharp");
+    await sharp({ create: { width: 4000, height: 3000, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 50 } } })
+      .blur(1.5)
+      .jpeg({ quality: 90 })
+      .toFile(output);
+  });
+}
+
 export async function ffmpeg(...args: string[]): Promise<void> {
   await runTool("ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", ...args]);
 }
