@@ -119,11 +119,3 @@ export async function listUserProjects(userId: string): Promise<UserProject[]> {
   });
   return memberships.flatMap((m) => m.org.projects.map((p) => ({ ...p, orgName: m.org.name, role: m.role })));
 }
-
-/** The project a dashboard user acts on: the one asked for if they may, else their first. */
-export async function resolveUserProject(userId: string, wanted?: string | null): Promise<UserProject> {
-  const projects = await listUserProjects(userId);
-  const chosen = projects.find((p) => p.id === wanted) ?? projects[0];
-  if (!chosen) throw new AppError("not_found", "This account has no project.");
-  return chosen;
-}
