@@ -122,7 +122,8 @@ describe("embedded engine", () => {
     workers.push(fresh);
     await waitFor(async () => (await execution(id)).status === "completed");
     release();
-    await new Promise((r) => setTimeout(r, 300));
+    // The stale worker's attempt ends (its late step write refused) before we look: stop() waits for it.
+    await stale.stop({ graceMs: 10_000 });
     const done = await execution(id);
     expect(done.output).toEqual({ value: "result-of-attempt-2" });
     const steps = await prisma.executionStep.findMany({ where: { executionId: id } });

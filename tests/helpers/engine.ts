@@ -5,6 +5,9 @@ import { startWorker, type Worker, type WorkerOptions } from "@/lib/engine/embed
 import { setLocalWorker } from "@/lib/engine/engine";
 import type { WorkflowDefinition } from "@/lib/engine/types";
 import { isTerminal } from "@/lib/tasks/status";
+import { waitFor } from "@/tests/helpers/wait";
+
+export { waitFor };
 
 export function startTestWorker(options: Partial<WorkerOptions> = {}): Worker {
   const worker = startWorker({
@@ -23,15 +26,6 @@ export async function stopTestWorker(worker: Worker): Promise<void> {
   setLocalWorker(undefined);
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, what = "condition"): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 export async function waitForTaskDone(taskId: string, timeoutMs = 60_000) {
   const prisma = await db();

@@ -20,6 +20,7 @@ import {
 import { copyObjectToFile } from "@/lib/storage/streams";
 import { digestStream, generatedBuffer, generatedBytes, readAll, sha256Of } from "./helpers/bytes";
 import { ageUploads, openUploads, startS3Server, type S3TestServer } from "@/tests/helpers/s3-server";
+import { waitFor } from "@/tests/helpers/wait";
 
 const MB = 1024 * 1024;
 const BUCKET = "media";
@@ -355,10 +356,11 @@ describe.each([
     const own = backend.sibling();
     const dead = backend.sibling();
     const writeSome = async (target: Store, key: string) => {
+      const before = await backend.leftovers();
       const pending = await target.beginUpload(key, { contentType: "video/mp4" });
       pending.writable.write(Buffer.alloc(MIN_PART_SIZE + 1, 3));
-      // Let the first part reach the server.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Until the upload is visible where the sweeper looks (a temp file, or a multipart upload holding the first part).
+      await waitFor(async () => (await backend.leftovers()) > before, 10_000, `the upload of ${key} to appear`);
       return pending;
     };
     const mine = await writeSome(own, newKey("mine.mp4"));
