@@ -1,8 +1,8 @@
 // Runs and jobs: a tree of tasks. Siblings run in parallel, children after their parent succeeds
 // with its output as input; a conditions step gates its branch; the run settles when all are done.
 import { runTaskSteps } from "@/inngest/functions/task-steps";
-import type { StepApi, WorkflowDefinition } from "@/lib/engine/types";
-import type { Fence } from "@/lib/engine/types";
+import { eventName } from "@/lib/engine/engine";
+import type { Fence, StepApi, WorkflowDefinition } from "@/lib/engine/types";
 import { jobOutputUrl } from "@/lib/jobs/jobs";
 import { attachParentOutput, endTree, evaluateConditionsTask, finishTree, loadTree, outputFileOf, skipDescendants, type TreeOwner, type TreeTask } from "@/lib/runs/execute";
 import { TREE_WORKFLOW } from "@/lib/runs/runs";
@@ -32,7 +32,7 @@ async function runNode(node: TreeTask, parentFile: string | null, ctx: Context):
 
 export const treeRun: WorkflowDefinition<TreeOwner> = {
   name: TREE_WORKFLOW,
-  event: `mediabit/${TREE_WORKFLOW}`,
+  event: eventName(TREE_WORKFLOW),
   async handler({ payload, step, fence, signal }) {
     const roots = await step.run("load", () => loadTree(payload, fence));
     await Promise.all(roots.map((root) => runNode(root, null, { step, fence, signal })));

@@ -65,6 +65,17 @@ export function kindFromFileName(name: string): "video" | "audio" | "image" | nu
   return EXTENSION_KINDS[name.split(".").pop()?.toLowerCase() ?? ""] ?? null;
 }
 
+// Files that are not media but travel with it (HLS playlists, thumbnail tracks).
+const PACKAGE_MIME: Record<string, string> = { m3u8: "application/vnd.apple.mpegurl", vtt: "text/vtt" };
+
+/** The content type a stored file's extension implies (the local store skips a sidecar when they agree), or undefined. */
+export function mimeForFileName(name: string): string | undefined {
+  const dot = name.lastIndexOf(".");
+  if (dot <= 0) return undefined;
+  const extension = name.slice(dot + 1).toLowerCase();
+  return PACKAGE_MIME[extension] ?? IMAGE_MIME[extension === "jpg" ? "jpeg" : extension] ?? VIDEO_MIME[extension] ?? AUDIO_MIME[extension];
+}
+
 // RFC 6381-style short codec ids, as in `video/mp4;codecs=avc1,mp4a`.
 const CODEC_TAGS: Record<string, string> = {
   h264: "avc1",

@@ -5,6 +5,7 @@ import { mkdir, open, opendir, readFile, rename, rmdir, stat, unlink, type FileH
 import path from "node:path";
 import { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
+import { mimeForFileName } from "@/lib/media/mime";
 import { pipeBody } from "./streams";
 import {
   assertDeletablePrefix,
@@ -35,33 +36,10 @@ const MAX_SEGMENT_BYTES = 250;
 
 type Meta = { contentType: string };
 
-// Content types the store infers from a key's extension: an object whose type is the one inferred needs no sidecar,
-// which saves a file and a flush per object (outputs, package segments).
-const TYPES_BY_EXTENSION: Record<string, string> = {
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  png: "image/png",
-  webp: "image/webp",
-  avif: "image/avif",
-  gif: "image/gif",
-  mp4: "video/mp4",
-  mov: "video/quicktime",
-  webm: "video/webm",
-  mkv: "video/x-matroska",
-  ts: "video/mp2t",
-  m3u8: "application/vnd.apple.mpegurl",
-  vtt: "text/vtt",
-  mp3: "audio/mpeg",
-  m4a: "audio/mp4",
-  aac: "audio/aac",
-  wav: "audio/wav",
-  flac: "audio/flac",
-};
-
+// An object whose content type is the one its key's extension implies needs no sidecar, which saves a file and a flush
+// per object (outputs, package segments).
 function inferredType(key: string): string | undefined {
-  const name = key.slice(key.lastIndexOf("/") + 1);
-  const dot = name.lastIndexOf(".");
-  return dot > 0 ? TYPES_BY_EXTENSION[name.slice(dot + 1).toLowerCase()] : undefined;
+  return mimeForFileName(key.slice(key.lastIndexOf("/") + 1));
 }
 
 function errorCode(error: unknown): string | undefined {
