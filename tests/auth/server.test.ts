@@ -125,7 +125,7 @@ describe.skipIf(!isBuilt)("auth over HTTP (next start)", () => {
     expect(retryAfter).toBeLessThanOrEqual(300);
     expect(hasSession(jar)).toBe(false);
     // The sign-in form's server action is held to the same limit.
-    const form = await callAction("/login", { file: "app/(auth)/actions.ts", name: "signInAction" }, [{ ...OWNER, callbackUrl: "/dashboard" }], { forwardedFor: address });
+    const form = await callAction("/login", { file: "lib/dashboard/actions/auth.ts", name: "signInAction" }, [{ ...OWNER, callbackUrl: "/dashboard" }], { forwardedFor: address });
     expect(form.text).toContain("Too many attempts");
     const { response: elsewhere, jar: other } = await postCredentials(origin, { ...OWNER, forwardedFor: freshAddress() });
     expect(elsewhere.status).toBe(302);
@@ -133,8 +133,8 @@ describe.skipIf(!isBuilt)("auth over HTTP (next start)", () => {
   });
 
   it("dashboard actions check the session before their arguments, and never crash on malformed ones", async () => {
-    const create = { file: "app/dashboard/connections/actions.ts", name: "createConnectionAction" };
-    const remove = { file: "app/dashboard/connections/actions.ts", name: "deleteConnectionAction" };
+    const create = { file: "lib/dashboard/actions/connections.ts", name: "createConnectionAction" };
+    const remove = { file: "lib/dashboard/actions/connections.ts", name: "deleteConnectionAction" };
     for (const args of [[], [null], [{ projectId: 5 }], [{ values: "x" }]]) {
       const anonymous = await callAction("/dashboard/connections", create, args);
       expect(anonymous.status, JSON.stringify(args)).toBe(200);
