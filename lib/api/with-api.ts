@@ -15,6 +15,7 @@ import {
 } from "@/lib/api/render";
 import { resolveProfile, resolveProfileLeniently, type Profile } from "@/lib/api/version";
 import { Prisma } from "@/lib/db/generated/client";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { authenticateKey, type AuthenticatedKey, type ProjectScope } from "@/lib/keys/keys";
@@ -137,8 +138,15 @@ function validationError(error: ZodError, where: "body" | "query"): AppError {
   return new AppError("request_invalid", `Invalid ${where === "body" ? "request body" : "query parameters"}. ${summary}.`, details);
 }
 
+/** Seconds a caller should wait before retrying while the database is unavailable. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 function toAppError(error: unknown, requestId: string): AppError {
   if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) {
+    console.error(`[${requestId}] database unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    return new AppError("service_unavailable", "The service is briefly unavailable (its database cannot be reached). Retry in a few seconds.");
+  }
   if (error instanceof ZodError) return validationError(error, "body");
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     if (error.code === "P2002") return new AppError("conflict", "An object with these unique values already exists.");
@@ -285,7 +293,9 @@ export function withApi<TBody = undefined, TQuery = undefined>(
     } catch (error) {
       if (idempotency) await releaseIdempotencyKey(idempotency.owner, idempotency.key).catch(() => undefined);
       const appError = toAppError(error, info.requestId);
-      return toResponse(info, errorResponse(info, { status: appError.status, code: appError.code, message: appError.message, details: appError.details }));
+      const response = errorResponse(info, { status: appError.status, code: appError.code, message: appError.message, details: appError.details });
+      if (appError.code === "service_unavailable") response.headers["Retry-After"] = String(UNAVAILABLE_RETRY_AFTER_SECONDS);
+      return toResponse(info, response);
     }
   };
 }

@@ -5,6 +5,7 @@ import path from "node:path";
 import { env } from "@/lib/env";
 import { PrismaClient } from "@/lib/db/generated/client";
 import { migrate, pgClientExec, pgliteExec } from "@/lib/db/migrate";
+import { DatabaseUnavailableError, isConnectFailure } from "@/lib/db/unavailable";
 
 export type Db = PrismaClient;
 export type DbDriver = "postgres" | "pglite";
@@ -12,17 +13,30 @@ export type DbDriver = "postgres" | "pglite";
 type Handle = { prisma: PrismaClient; driver: DbDriver; close: () => Promise<void> };
 const globalForDb = globalThis as unknown as { __mediabitDb?: Promise<Handle> };
 
+/** A connect waits this long at most: while the database is unreachable, callers hear so in seconds, not minutes. */
+export const CONNECT_TIMEOUT_MS = 3_000;
+
 async function connectPostgres(url: string): Promise<Handle> {
   const { Client } = await import("pg");
-  const client = new Client({ connectionString: url });
-  await client.connect();
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // A session that dies while migrating fails the query in progress; the event must not crash the process.
+  client.on("error", () => undefined);
+  await client.connect().catch((error: unknown) => {
+    throw isConnectFailure(error) ? new DatabaseUnavailableError(error) : error;
+  });
   try {
     await migrate(pgClientExec(client));
   } finally {
     await client.end();
   }
   const { PrismaPg } = await import("@prisma/adapter-pg");
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+  // pg's pool drops a client whose session died and opens a new one on the next query, so the adapter recovers by
+  // itself once the database is back; these handlers only keep the `error` events of dead sessions from crashing us.
+  const adapter = new PrismaPg(
+    { connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+    { onPoolError: () => undefined, onConnectionError: () => undefined },
+  );
+  const prisma = new PrismaClient({ adapter });
   return { prisma, driver: "postgres", close: () => prisma.$disconnect() };
 }
 

@@ -3,13 +3,15 @@
 // enqueue time with its head start (lib/engine/head-starts.ts), and shuts down by handing back what did not finish. Any number of processes against one PostgreSQL
 // share the queue; `attempt` fences out a worker whose lease expired.
 import os from "node:os";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { LeaseLostError } from "@/lib/engine/errors";
 import { headStartRegistry, type HeadStart, type HeadStartRun } from "@/lib/engine/head-starts";
-import { claimExecutions, handBack, releaseAll, renewLease, type Claimed, type ProjectState } from "@/lib/engine/queue";
+import { claimExecutions, handBack, releaseAfterOutage, releaseAll, renewLease, type Claimed, type ProjectState } from "@/lib/engine/queue";
 import {
   HEARTBEATS_PER_LEASE,
   MAINTENANCE_EVERY_MS,
   MIN_HEARTBEAT_MS,
+  OUTAGE_BACKOFF_MAX_MS,
   SERVED_MEMORY,
   STOP_GRACE_MS,
   projectShare,
@@ -85,6 +87,23 @@ function servedMemory() {
   };
 }
 
+/** Whether the database is unreachable: one line when an outage starts and one when it ends, not one per poll. */
+function outageTracker(log: (line: string) => void) {
+  let since: number | undefined;
+  return {
+    down(error: unknown): void {
+      if (since !== undefined) return;
+      since = Date.now();
+      log(`database unavailable, retrying until it is back: ${errorText(error)}`);
+    },
+    up(): void {
+      if (since === undefined) return;
+      log(`database back after ${Date.now() - since} ms`);
+      since = undefined;
+    },
+  };
+}
+
 type Running = { project: string; controller: AbortController; done: Promise<void> };
 
 export function startWorker(options: WorkerOptions): Worker {
@@ -103,6 +122,10 @@ export function startWorker(options: WorkerOptions): Worker {
   let claiming = false;
   let wakeAgain = false;
   let lastMaintenance = 0;
+  const outage = outageTracker(log);
+  // While the database is unreachable, claims back off from pollMs up to OUTAGE_BACKOFF_MAX_MS.
+  let claimBackoffMs = 0;
+  let nextClaimAt = 0;
 
   /** [running here, last served] per project ("" for work without one), for the claim. */
   function projectState(): ProjectState {
@@ -122,6 +145,23 @@ export function startWorker(options: WorkerOptions): Worker {
     return !stopped && running.size < concurrency && runningFor(projectId ?? "") < projectConcurrency;
   }
 
+  /** Hands an execution whose attempt the database broke back to the queue, uncounted, as soon as it answers again. */
+  async function releaseWhenBack(execution: Claimed, error: unknown): Promise<void> {
+    outage.down(error);
+    const lease = { id: execution.id, attempt: execution.attempt, owner: id };
+    for (let delay = pollMs; ; delay = Math.min(delay * 2, OUTAGE_BACKOFF_MAX_MS)) {
+      try {
+        await releaseAfterOutage(lease, `database unavailable: ${errorText(error)}`);
+        outage.up();
+        return;
+      } catch (caught) {
+        // Stopping, or a failure of another kind: the lease expires and the attempt counts after all.
+        if (stopped || !isDatabaseUnavailable(caught)) return log(`hand back ${execution.id} after an outage: ${errorText(caught)} (its lease will expire)`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
   async function heartbeat(execution: Claimed, controller: AbortController): Promise<void> {
     const renewed = await renewLease({ id: execution.id, attempt: execution.attempt, owner: id }, leaseMs);
     if (!renewed) controller.abort(new LeaseLostError(execution.id, execution.attempt));
@@ -131,10 +171,13 @@ export function startWorker(options: WorkerOptions): Worker {
   function launch(execution: Claimed): void {
     const controller = new AbortController();
     const beat = setInterval(() => {
-      heartbeat(execution, controller).catch((error: unknown) => log(`heartbeat ${execution.id}: ${errorText(error)}`));
+      heartbeat(execution, controller).catch((error: unknown) =>
+        isDatabaseUnavailable(error) ? outage.down(error) : log(`heartbeat ${execution.id}: ${errorText(error)}`),
+      );
     }, heartbeatMs);
     const done = runExecution(execution, { owner: id, definition: definitions.get(execution.function), controller, log })
       .catch((error: unknown) => {
+        if (isDatabaseUnavailable(error)) return releaseWhenBack(execution, error);
         if (!(error instanceof LeaseLostError)) log(`${execution.id} (${execution.function}) crashed the runner: ${errorText(error)}`);
       })
       .finally(() => {
@@ -156,7 +199,7 @@ export function startWorker(options: WorkerOptions): Worker {
   }
 
   async function tick(): Promise<void> {
-    if (stopped) return;
+    if (stopped || Date.now() < nextClaimAt) return;
     if (claiming) {
       wakeAgain = true;
       return;
@@ -167,13 +210,19 @@ export function startWorker(options: WorkerOptions): Worker {
         wakeAgain = false;
         const free = concurrency - running.size;
         if (free <= 0) break;
-        const claimed = await claimExecutions({ owner: id, limit: free, leaseMs, projectConcurrency, projects: projectState() });
+        const claimed = await claimExecutions({ owner: id, limit: free, leaseMs, projectConcurrency, projects: projectState(), running: [...running.keys()] });
+        claimBackoffMs = 0;
+        outage.up();
         for (const execution of claimed) launch(execution);
         if (claimed.length === free) wakeAgain = true;
       } while (wakeAgain && !stopped);
       maybeMaintain();
     } catch (error) {
-      log(`claim failed: ${errorText(error)}`);
+      if (isDatabaseUnavailable(error)) {
+        outage.down(error);
+        claimBackoffMs = Math.min(Math.max(pollMs, claimBackoffMs * 2), OUTAGE_BACKOFF_MAX_MS);
+        nextClaimAt = Date.now() + claimBackoffMs;
+      } else log(`claim failed: ${errorText(error)}`);
     } finally {
       claiming = false;
     }
@@ -206,7 +255,7 @@ export function startWorker(options: WorkerOptions): Worker {
         return;
       }
       const { id: executionId, key, payload, maxAttempts } = execution;
-      launch({ id: executionId, project_id: execution.projectId ?? null, key, function: execution.function, payload, attempt: 1, max_attempts: maxAttempts, cancel_requested: false });
+      launch({ id: executionId, project_id: execution.projectId ?? null, key, function: execution.function, payload, attempt: 1, max_attempts: maxAttempts, cancel_requested: false, resumed: false });
     },
     takeHeadStart: (key, fits) => headStarts.take(key, fits),
     abortLocal(executionId, reason) {

@@ -17,6 +17,8 @@ export type Claimed = {
   attempt: number;
   max_attempts: number;
   cancel_requested: boolean;
+  /** An earlier claim of it ended in a retry or an outage, so steps may be stored even at attempt 1. */
+  resumed: boolean;
 };
 
 /** Which attempt of which execution a worker leases. */
@@ -55,15 +57,19 @@ export async function claimExecutions(args: {
   leaseMs: number;
   projectConcurrency: number;
   projects: ProjectState;
+  /** Executions this worker is running: never claimed again by it, even with an expired lease. */
+  running: readonly string[];
 }): Promise<Claimed[]> {
-  const { owner, limit, leaseMs, projectConcurrency, projects } = args;
+  const { owner, limit, leaseMs, projectConcurrency, projects, running } = args;
   const prisma = await db();
   return prisma.$queryRaw<Claimed[]>`
       WITH due AS (
         SELECT id, run_at, created_at, COALESCE(project_id, '') AS project
           FROM executions
          WHERE (status = 'queued' AND run_at <= now())
-            OR (status = 'running' AND lease_expires_at < now())),
+            -- Not what this worker still runs (its heartbeat may be late after an outage).
+            OR (status = 'running' AND lease_expires_at < now()
+                AND NOT (lease_owner = ${owner} AND id IN (SELECT jsonb_array_elements_text(${JSON.stringify(running)}::jsonb))))),
       -- Whether more than one project has work due; stops at the first row of a second project.
       mixed AS (SELECT EXISTS (SELECT 1 FROM due WHERE project <> (SELECT project FROM due LIMIT 1)) AS yes),
       here AS (SELECT key AS project, (value->>0)::int AS n, (value->>1)::bigint AS served
@@ -86,7 +92,9 @@ export async function claimExecutions(args: {
           ORDER BY turn, served, run_at, created_at
           LIMIT ${limit + CLAIM_SPARES}))
       UPDATE executions AS e
-         SET status = 'running', attempt = e.attempt + 1, lease_owner = ${owner},
+         -- A row leased to this worker that it does not run is one whose claim's answer an outage lost: it never
+         -- started, so the attempt is not counted again.
+         SET status = 'running', attempt = e.attempt + CASE WHEN e.lease_owner = ${owner} THEN 0 ELSE 1 END, lease_owner = ${owner},
              lease_expires_at = ${leaseEnd(leaseMs)},
              started_at = COALESCE(e.started_at, now()), updated_at = now()
         FROM (SELECT x.id FROM executions AS x JOIN picked ON picked.id = x.id
@@ -98,7 +106,8 @@ export async function claimExecutions(args: {
                LIMIT ${limit}
                FOR UPDATE OF x SKIP LOCKED) AS c
        WHERE e.id = c.id
-   RETURNING e.id, e.project_id, e.key, e.function, e.payload, e.attempt, e.max_attempts, e.cancel_requested`;
+   RETURNING e.id, e.project_id, e.key, e.function, e.payload, e.attempt, e.max_attempts, e.cancel_requested,
+             e.last_error IS NOT NULL AS resumed`;
 }
 
 /** Locks the execution row and proves the lease is still held; throws LeaseLostError otherwise. */
@@ -181,6 +190,19 @@ export async function renewLease(lease: Lease, leaseMs: number): Promise<{ cance
    RETURNING cancel_requested`;
   const row = rows[0];
   return row ? { cancelRequested: row.cancel_requested } : undefined;
+}
+
+/**
+ * Back to the queue after the database went away under an attempt, as if this claim never happened (attempt - 1): an
+ * outage is no fault of the work. Only while nobody else claimed it since; its runner has ended, so the same lease
+ * cannot be reused by anything still running.
+ */
+export async function releaseAfterOutage(lease: Lease, reason: string): Promise<void> {
+  const prisma = await db();
+  await prisma.$executeRaw`
+      UPDATE executions SET status = 'queued', attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL,
+             last_error = ${reason}, run_at = now(), updated_at = now()
+       WHERE ${owns(lease)}`;
 }
 
 /** A handed-over execution back to the queue, as if never claimed (attempt 0), unless something else happened to it. */

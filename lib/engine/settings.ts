@@ -20,6 +20,9 @@ export const RETRY_BACKOFF_CAP_MS = 5 * 60_000;
 /** Spread of a retry's wait around its nominal value (±20 %), so failed executions do not all return together. */
 export const RETRY_JITTER = 0.2;
 
+/** While the database is unreachable, claims and hand-backs retry at most this far apart. */
+export const OUTAGE_BACKOFF_MAX_MS = 2_000;
+
 /** How often the worker runs its housekeeping (sweeps, expiries). */
 export const MAINTENANCE_EVERY_MS = 60_000;
 

@@ -1,6 +1,7 @@
 // Runs one claimed attempt of an execution: replays memoized steps, fences writes behind the lease, and ends the
 // attempt (completed, failed, cancelled, or queued again with backoff). It knows nothing of polling or slots.
 import { db } from "@/lib/db/client";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { CancelledError, LeaseLostError, NonRetriableError, isAbortLike } from "@/lib/engine/errors";
 import {
   assertHeld,
@@ -81,7 +82,10 @@ export type RunContext = {
   log: (line: string) => void;
 };
 
-/** Runs the attempt to its end; a lost lease ends it quietly (another worker has it). */
+/**
+ * Runs the attempt to its end; a lost lease ends it quietly (another worker has it). Throws when the database is
+ * unavailable (isDatabaseUnavailable): the caller hands the execution back without counting the attempt.
+ */
 export async function runExecution(execution: Claimed, { owner, definition, controller, log }: RunContext): Promise<void> {
   const lease: Lease = { id: execution.id, attempt: execution.attempt, owner };
   const fence = fenceFor(lease);
@@ -104,8 +108,8 @@ export async function runExecution(execution: Claimed, { owner, definition, cont
     return fail(new Error(`gave up after ${execution.max_attempts} attempts (the worker running it stopped or crashed)`));
   }
 
-  // A first attempt cannot have stored anything yet.
-  const memo = execution.attempt > 1 ? await loadSteps(execution.id) : new Map<string, Json>();
+  // A first attempt cannot have stored anything yet, unless an outage handed it back.
+  const memo = execution.attempt > 1 || execution.resumed ? await loadSteps(execution.id) : new Map<string, Json>();
   const steps = stepRunner(execution, lease, memo, controller.signal);
   try {
     const output = await definition.handler({
@@ -123,6 +127,11 @@ export async function runExecution(execution: Claimed, { owner, definition, cont
     if (reason instanceof LeaseLostError || caught instanceof LeaseLostError) {
       log(`${execution.id}: ${errorText(reason)}`);
       return;
+    }
+    if (isDatabaseUnavailable(caught)) {
+      // Not the work's fault and no attempt used up: the worker hands it back once the database answers again.
+      await steps.saved().catch(() => undefined);
+      throw caught;
     }
     if (reason instanceof CancelledError || (!controller.signal.aborted && isAbortLike(caught))) return cancel();
     const error = caught instanceof Error ? caught : new Error(String(caught));
