@@ -70,6 +70,11 @@ describe.skipIf(!process.env.DATABASE_URL)("a database outage (PostgreSQL behind
     await proxy?.close();
     process.env.DATABASE_URL = originalUrl;
     resetEnvForTests();
+    if (databaseName) {
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`).finally(() => admin.end());
+    }
   });
 
   it("completes every execution once, uncounted attempts, and answers 503 + Retry-After while it is down", async () => {
