@@ -1,9 +1,11 @@
 // The database goes away mid-flight (a loopback proxy in front of PostgreSQL is cut, then restored): every execution
 // still completes exactly once, no attempt is used up by the outage, and meanwhile the API answers 503 with
 // Retry-After in the caller's shape within the connect timeout. PostgreSQL only: PGlite lives in the process.
+import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONNECT_TIMEOUT_MS, closeDb, db } from "@/lib/db/client";
+import { PrismaClient } from "@/lib/db/generated/client";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import type { Worker } from "@/lib/engine/embedded";
 import type { WorkflowDefinition } from "@/lib/engine/types";
@@ -160,6 +162,21 @@ describe.skipIf(!process.env.DATABASE_URL)("a database outage (PostgreSQL behind
 });
 
 describe("isDatabaseUnavailable", () => {
+  it("recognises a refused connection in Prisma's wrapping", async () => {
+    // Port 9 (discard) on loopback: nothing listens there.
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: "postgresql://postgres@127.0.0.1:9/none", connectionTimeoutMillis: CONNECT_TIMEOUT_MS }) });
+    try {
+      const error = await prisma.$queryRaw`SELECT 1`.then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeDefined();
+      expect(isDatabaseUnavailable(error)).toBe(true);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
   it("does not take a download's reset connection for the database's", () => {
     const reset = Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET", syscall: "read", errno: -104 }) });
     expect(isDatabaseUnavailable(reset)).toBe(false);
