@@ -20,21 +20,29 @@ function parseInput<TSchema extends z.ZodType>(schema: TSchema, raw: unknown): z
   return schema.parse(raw);
 }
 
+/** The one shape of every action: the session first, then `run` (which validates), every failure as a form result. */
+function withSession<TData extends object>(
+  run: (user: SessionUser, raw: unknown) => Promise<ActionResult<TData>>,
+  options: ActionOptions,
+): (raw: unknown) => Promise<ActionResult<TData>> {
+  return async (raw: unknown) => {
+    try {
+      const user = await getSessionUser();
+      if (!user) throw sessionEnded();
+      return await run(user, raw);
+    } catch (error) {
+      return actionFailure(error, options);
+    }
+  };
+}
+
 /** A server action for the signed-in person: session check, then `schema.parse(input)`, then `handler`. */
 export function userAction<TSchema extends z.ZodType, TData extends object>(
   schema: TSchema,
   handler: (context: UserActionContext, input: z.output<TSchema>) => Promise<ActionResult<TData>>,
   options: ActionOptions = {},
 ): (input: z.input<TSchema>) => Promise<ActionResult<TData>> {
-  return async (raw: unknown) => {
-    try {
-      const user = await getSessionUser();
-      if (!user) throw sessionEnded();
-      return await handler({ user }, parseInput(schema, raw));
-    } catch (error) {
-      return actionFailure(error, options);
-    }
-  };
+  return withSession((user, raw) => handler({ user }, parseInput(schema, raw)), options);
 }
 
 /**
@@ -46,15 +54,9 @@ export function projectAction<TSchema extends z.ZodType<{ projectId: string }>, 
   handler: (context: ProjectActionContext, input: z.output<TSchema>) => Promise<ActionResult<TData>>,
   options: ActionOptions = {},
 ): (input: z.input<TSchema>) => Promise<ActionResult<TData>> {
-  return async (raw: unknown) => {
-    try {
-      const user = await getSessionUser();
-      if (!user) throw sessionEnded();
-      const projectId = typeof raw === "object" && raw !== null ? (raw as { projectId?: unknown }).projectId : undefined;
-      const { project, scope } = await projectScopeFor(typeof projectId === "string" ? projectId : "");
-      return await handler({ user, project, scope }, parseInput(schema, raw));
-    } catch (error) {
-      return actionFailure(error, options);
-    }
-  };
+  return withSession(async (user, raw) => {
+    const projectId = typeof raw === "object" && raw !== null ? (raw as { projectId?: unknown }).projectId : undefined;
+    const { project, scope } = await projectScopeFor(typeof projectId === "string" ? projectId : "");
+    return handler({ user, project, scope }, parseInput(schema, raw));
+  }, options);
 }
