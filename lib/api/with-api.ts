@@ -15,7 +15,7 @@ import {
 } from "@/lib/api/render";
 import { resolveProfile, resolveProfileLeniently, type Profile } from "@/lib/api/version";
 import { Prisma } from "@/lib/db/generated/client";
-import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from "@/lib/db/unavailable";
 import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { authenticateKey, type AuthenticatedKey, type ProjectScope } from "@/lib/keys/keys";
@@ -137,9 +137,6 @@ function validationError(error: ZodError, where: "body" | "query"): AppError {
   const summary = details.map((d) => `${d.field}: ${d.message}`).join("; ");
   return new AppError("request_invalid", `Invalid ${where === "body" ? "request body" : "query parameters"}. ${summary}.`, details);
 }
-
-/** Seconds a caller should wait before retrying while the database is unavailable. */
-const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 function toAppError(error: unknown, requestId: string): AppError {
   if (error instanceof AppError) return error;

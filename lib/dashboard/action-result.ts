@@ -2,6 +2,7 @@
 import { unstable_rethrow } from "next/navigation";
 import { ZodError } from "zod";
 import { AppError } from "@/lib/api/errors";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 
 export type FieldErrors = Record<string, string>;
 export type ActionFailure = { ok: false; error: string; fieldErrors: FieldErrors };
@@ -15,6 +16,8 @@ function zodFieldErrors(error: ZodError): FieldErrors {
   }
   return fieldErrors;
 }
+
+export const DATABASE_UNAVAILABLE = "The database is unavailable right now. Try again shortly.";
 
 /**
  * Turns what a service threw into a result the form can show. `conflictField` names the field a
@@ -31,6 +34,10 @@ export function actionFailure(error: unknown, options: { conflictField?: string 
     for (const detail of error.details ?? []) if (detail.field) fieldErrors[detail.field] ??= detail.message;
     if (error.code === "conflict" && options.conflictField) fieldErrors[options.conflictField] ??= error.message;
     return { ok: false, error: error.message, fieldErrors };
+  }
+  if (isDatabaseUnavailable(error)) {
+    console.error(`[dashboard] database unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    return { ok: false, error: DATABASE_UNAVAILABLE, fieldErrors: {} };
   }
   console.error("[dashboard] action failed", error);
   return { ok: false, error: "Something went wrong on the server. Try again; if it keeps happening, check the server log.", fieldErrors: {} };

@@ -2,6 +2,9 @@
 // a terminated session (server restart, pg_terminate_backend), a connect timeout, in any of the shapes pg, the
 // Prisma driver adapter and Prisma wrap them in. Such a failure says nothing about the work: retry it later.
 
+/** Seconds a caller should wait before retrying while the database is unavailable (every 503's Retry-After). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 /** PostgreSQL's admin_shutdown, crash_shutdown, cannot_connect_now; 08xxx are connection exceptions. */
 const UNAVAILABLE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006"]);
 const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);

@@ -3,6 +3,7 @@
 // (POST /api/signatures) are checked here, and extend from a playlist to its segments.
 import { db } from "@/lib/db/client";
 import type { File } from "@/lib/db/generated/client";
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from "@/lib/db/unavailable";
 import { packageEntryKey } from "@/lib/storage/object-key";
 import { serveObject } from "@/lib/storage/serve";
 import { projectSigningSecret, signPath, verifySignature } from "@/lib/storage/signing";
@@ -15,8 +16,10 @@ const PLAYLIST = /\.m3u8$/i;
 const VTT = /\.vtt$/i;
 const VTT_IMAGE_REF = /^([^\s:?#]+\.(?:jpe?g|png|webp|avif))(#\S*)?$/i;
 
-function problem(status: number, message: string): Response {
-  return Response.json({ kind: status === 404 ? "not_found" : "forbidden", message }, { status, headers: { "Cache-Control": "no-store" } });
+const PROBLEM_KINDS: Record<number, string> = { 403: "forbidden", 404: "not_found", 503: "service_unavailable" };
+
+function problem(status: number, message: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ kind: PROBLEM_KINDS[status] ?? "error", message }, { status, headers: { "Cache-Control": "no-store", ...headers } });
 }
 
 async function findTarget(projectId: string, path: string): Promise<Target | null> {
@@ -88,7 +91,20 @@ async function signedPlaylist(text: string, projectId: string, packageDir: strin
     .join("\n");
 }
 
+/** The file, or a problem; a database that cannot be reached is a 503 with Retry-After (players and CDNs retry), never a 500. */
 export async function deliver(request: Request, alias: string, segments: string[]): Promise<Response> {
+  try {
+    return await deliverOrThrow(request, alias, segments);
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    console.error(`[delivery] database unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    return problem(503, "File delivery is briefly unavailable (its database cannot be reached). Retry in a few seconds.", {
+      "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS),
+    });
+  }
+}
+
+async function deliverOrThrow(request: Request, alias: string, segments: string[]): Promise<Response> {
   const url = new URL(request.url);
   const path = segments.join("/");
   // No alias or stored path contains NUL (PostgreSQL refuses it in text): such a path names nothing.

@@ -1,12 +1,13 @@
 // The database goes away mid-flight (a loopback proxy in front of PostgreSQL is cut, then restored): every execution
 // still completes exactly once, no attempt is used up by the outage, and meanwhile the API answers 503 with
-// Retry-After in the caller's shape within the connect timeout. PostgreSQL only: PGlite lives in the process.
+// Retry-After in the caller's shape within the connect timeout, and so does file delivery. PostgreSQL only: PGlite lives in the process.
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONNECT_TIMEOUT_MS, closeDb, db } from "@/lib/db/client";
 import { PrismaClient } from "@/lib/db/generated/client";
 import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { deliver } from "@/lib/delivery/deliver";
 import type { Worker } from "@/lib/engine/embedded";
 import type { WorkflowDefinition } from "@/lib/engine/types";
 import { resetEnvForTests } from "@/lib/env";
@@ -96,7 +97,11 @@ describe.skipIf(!process.env.DATABASE_URL)("a database outage (PostgreSQL behind
     const started = Date.now();
     const enveloped = await call("GET", "/api/tasks", { key: project.key, headers: { "Ittybit-Version": "2025-01-01" } });
     const tookMs = Date.now() - started;
-    const current = await call("GET", "/api/tasks", { key: project.key, headers: { "Ittybit-Version": "latest" } });
+    // File delivery too, with a pool whose sessions were open before the cut (not only a first connect).
+    const [current, delivered] = await Promise.all([
+      call("GET", "/api/tasks", { key: project.key, headers: { "Ittybit-Version": "latest" } }),
+      deliver(new Request("http://localhost/f/any-alias/a.jpg"), "any-alias", ["a.jpg"]),
+    ]);
     const midway = await prisma.execution.count({ where: { id: { in: ids }, status: "completed" } }).catch((error: unknown) => error);
     await sleep(Math.max(0, CUT_MS - (Date.now() - cutAt)));
     proxy.restore();
@@ -109,6 +114,9 @@ describe.skipIf(!process.env.DATABASE_URL)("a database outage (PostgreSQL behind
     expect(current.status).toBe(503);
     expect(current.headers.get("retry-after")).toBe("5");
     expect(current.body).toMatchObject({ kind: "service_unavailable" });
+    expect(delivered.status).toBe(503);
+    expect(delivered.headers.get("retry-after")).toBe("5");
+    expect(await delivered.json()).toMatchObject({ kind: "service_unavailable" });
     expect(typeof midway).not.toBe("number");
     expect(activeAtCut).toBeGreaterThan(0);
 
