@@ -12,8 +12,11 @@ import {
   MAINTENANCE_EVERY_MS,
   MIN_HEARTBEAT_MS,
   OUTAGE_BACKOFF_MAX_MS,
+  OUTAGE_HANDBACK_MEMORY,
+  OUTAGE_HANDBACKS_MAX,
   SERVED_MEMORY,
   STOP_GRACE_MS,
+  backoffMs,
   projectShare,
 } from "@/lib/engine/settings";
 import { announceSettled } from "@/lib/engine/settled";
@@ -87,6 +90,24 @@ function servedMemory() {
   };
 }
 
+/**
+ * How often this worker handed each execution back uncounted after "database unavailable" (at most
+ * OUTAGE_HANDBACK_MEMORY executions, the least recently handed back forgotten first). Never reset by a success: an
+ * execution lives through OUTAGE_HANDBACKS_MAX outages at most before they count.
+ */
+function handBackMemory() {
+  const counts = new Map<string, number>();
+  return {
+    count: (executionId: string): number => counts.get(executionId) ?? 0,
+    add(executionId: string): void {
+      const count = (counts.get(executionId) ?? 0) + 1;
+      counts.delete(executionId);
+      counts.set(executionId, count);
+      if (counts.size > OUTAGE_HANDBACK_MEMORY) counts.delete(counts.keys().next().value as string);
+    },
+  };
+}
+
 /** Whether the database is unreachable: one line when an outage starts and one when it ends, not one per poll. */
 function outageTracker(log: (line: string) => void) {
   let since: number | undefined;
@@ -117,6 +138,7 @@ export function startWorker(options: WorkerOptions): Worker {
   const definitions = new Map(options.definitions.map((d) => [d.name, d as WorkflowDefinition<Record<string, Json>>]));
   const running = new Map<string, Running>();
   const served = servedMemory();
+  const handBacks = handBackMemory();
   const headStarts = headStartRegistry(log);
   let stopped = false;
   let claiming = false;
@@ -145,13 +167,20 @@ export function startWorker(options: WorkerOptions): Worker {
     return !stopped && running.size < concurrency && runningFor(projectId ?? "") < projectConcurrency;
   }
 
-  /** Hands an execution whose attempt the database broke back to the queue, uncounted, as soon as it answers again. */
+  /**
+   * Hands an execution whose attempt the database broke back to the queue as soon as it answers again: uncounted, until
+   * this worker has done so OUTAGE_HANDBACKS_MAX times for it; then the attempt counts, with the usual backoff.
+   */
   async function releaseWhenBack(execution: Claimed, error: unknown): Promise<void> {
     outage.down(error);
+    const counted = handBacks.count(execution.id) >= OUTAGE_HANDBACKS_MAX;
+    if (counted) log(`${execution.id}: handed back uncounted ${OUTAGE_HANDBACKS_MAX} times already, this attempt counts: ${errorText(error)}`);
+    else handBacks.add(execution.id);
     const lease = { id: execution.id, attempt: execution.attempt, owner: id };
+    const release = counted ? { counted, delayMs: backoffMs(execution.attempt) } : {};
     for (let delay = pollMs; ; delay = Math.min(delay * 2, OUTAGE_BACKOFF_MAX_MS)) {
       try {
-        await releaseAfterOutage(lease, `database unavailable: ${errorText(error)}`);
+        await releaseAfterOutage(lease, `database unavailable: ${errorText(error)}`, release);
         outage.up();
         return;
       } catch (caught) {
@@ -175,7 +204,8 @@ export function startWorker(options: WorkerOptions): Worker {
         isDatabaseUnavailable(error) ? outage.down(error) : log(`heartbeat ${execution.id}: ${errorText(error)}`),
       );
     }, heartbeatMs);
-    const done = runExecution(execution, { owner: id, definition: definitions.get(execution.function), controller, log })
+    const handBackOutage = handBacks.count(execution.id) < OUTAGE_HANDBACKS_MAX;
+    const done = runExecution(execution, { owner: id, definition: definitions.get(execution.function), controller, log, handBackOutage })
       .catch((error: unknown) => {
         if (isDatabaseUnavailable(error)) return releaseWhenBack(execution, error);
         if (!(error instanceof LeaseLostError)) log(`${execution.id} (${execution.function}) crashed the runner: ${errorText(error)}`);

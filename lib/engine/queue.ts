@@ -195,13 +195,13 @@ export async function renewLease(lease: Lease, leaseMs: number): Promise<{ cance
 /**
  * Back to the queue after the database went away under an attempt, as if this claim never happened (attempt - 1): an
  * outage is no fault of the work. Only while nobody else claimed it since; its runner has ended, so the same lease
- * cannot be reused by anything still running.
+ * cannot be reused by anything still running. `counted`: the attempt stays used up, and the next waits `delayMs`.
  */
-export async function releaseAfterOutage(lease: Lease, reason: string): Promise<void> {
+export async function releaseAfterOutage(lease: Lease, reason: string, { counted = false, delayMs = 0 } = {}): Promise<void> {
   const prisma = await db();
   await prisma.$executeRaw`
-      UPDATE executions SET status = 'queued', attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL,
-             last_error = ${reason}, run_at = now(), updated_at = now()
+      UPDATE executions SET status = 'queued', attempt = attempt - ${counted ? 0 : 1}, lease_owner = NULL, lease_expires_at = NULL,
+             last_error = ${reason}, run_at = now() + (${delayMs}::int * interval '1 millisecond'), updated_at = now()
        WHERE ${owns(lease)}`;
 }
 

@@ -23,6 +23,14 @@ export const RETRY_JITTER = 0.2;
 /** While the database is unreachable, claims and hand-backs retry at most this far apart. */
 export const OUTAGE_BACKOFF_MAX_MS = 2_000;
 
+/**
+ * Uncounted hand-backs ("the database broke this attempt") one worker gives an execution; past them such a failure
+ * counts as an ordinary one, so an error that only looks like an outage (a source's "connection timeout") cannot loop.
+ */
+export const OUTAGE_HANDBACKS_MAX = 5;
+/** Executions whose hand-backs a worker remembers; the least recently handed back is forgotten first. */
+export const OUTAGE_HANDBACK_MEMORY = 1_000;
+
 /** How often the worker runs its housekeeping (sweeps, expiries). */
 export const MAINTENANCE_EVERY_MS = 60_000;
 

@@ -80,13 +80,16 @@ export type RunContext = {
   definition: WorkflowDefinition<Record<string, Json>> | undefined;
   controller: AbortController;
   log: (line: string) => void;
+  /** False once the worker has handed this execution back uncounted too often: "unavailable" then fails the attempt. */
+  handBackOutage?: boolean;
 };
 
 /**
  * Runs the attempt to its end; a lost lease ends it quietly (another worker has it). Throws when the database is
- * unavailable (isDatabaseUnavailable): the caller hands the execution back without counting the attempt.
+ * unavailable (isDatabaseUnavailable): the caller hands the execution back without counting the attempt (unless
+ * `handBackOutage` is false: then only a failure to record the outcome throws).
  */
-export async function runExecution(execution: Claimed, { owner, definition, controller, log }: RunContext): Promise<void> {
+export async function runExecution(execution: Claimed, { owner, definition, controller, log, handBackOutage = true }: RunContext): Promise<void> {
   const lease: Lease = { id: execution.id, attempt: execution.attempt, owner };
   const fence = fenceFor(lease);
   if (!definition) {
@@ -128,7 +131,7 @@ export async function runExecution(execution: Claimed, { owner, definition, cont
       log(`${execution.id}: ${errorText(reason)}`);
       return;
     }
-    if (isDatabaseUnavailable(caught)) {
+    if (handBackOutage && isDatabaseUnavailable(caught)) {
       // Not the work's fault and no attempt used up: the worker hands it back once the database answers again.
       await steps.saved().catch(() => undefined);
       throw caught;

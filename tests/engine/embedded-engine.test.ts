@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import type { Worker } from "@/lib/engine/embedded";
 import { dispatch, enqueue, setLocalWorker } from "@/lib/engine/engine";
+import { isDatabaseUnavailable } from "@/lib/db/unavailable";
 import { NonRetriableError } from "@/lib/engine/errors";
+import { OUTAGE_HANDBACKS_MAX } from "@/lib/engine/settings";
 import { announceSettled, settledOrTimeout } from "@/lib/engine/settled";
 import type { WorkflowDefinition } from "@/lib/engine/types";
 import { newId } from "@/lib/ids";
@@ -91,6 +93,34 @@ describe("embedded engine", () => {
     expect((await execution(b)).attempt).toBe(1);
     expect((await execution(b)).lastError).toBe("bad input");
     expect(failed.sort()).toEqual(["always", "bad input"]);
+  });
+
+  it("counts attempts again after OUTAGE_HANDBACKS_MAX hand-backs for an error that only looks like an outage", async () => {
+    const runs: number[] = [];
+    const failed: string[] = [];
+    const def: WorkflowDefinition = {
+      name: "t.fake-outage",
+      event: "t/fake-outage",
+      async handler({ attempt }) {
+        runs.push(attempt);
+        // A source's timeout: isDatabaseUnavailable says "unavailable", but the database answers every time.
+        throw new Error("Connection timeout");
+      },
+      async onFailure({ error }) {
+        failed.push(error.message);
+      },
+    };
+    expect(isDatabaseUnavailable(new Error("Connection timeout"))).toBe(true);
+    const lines: string[] = [];
+    workers.push(startTestWorker({ definitions: [def as never], log: (line) => lines.push(line) }));
+    const id = await enqueueRaw("t.fake-outage", {}, 2);
+    const done = await waitFor(async () => ((await execution(id)).status === "failed" ? execution(id) : null), 30_000);
+    // The first OUTAGE_HANDBACKS_MAX runs are handed back uncounted (all attempt 1), then each attempt counts.
+    expect(runs).toEqual([...Array.from({ length: OUTAGE_HANDBACKS_MAX }, () => 1), 1, 2]);
+    expect(done.attempt).toBe(2);
+    expect(done.lastError).toBe("Connection timeout");
+    expect(failed).toEqual(["Connection timeout"]);
+    expect(lines.some((line) => line.includes("attempt 1 failed, retrying"))).toBe(true);
   });
 
   it("fences out a worker whose lease expired: its late writes change nothing", async () => {
