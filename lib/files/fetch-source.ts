@@ -1,33 +1,19 @@
 // Streams a task's source (an http(s) URL through the SSRF guard, or s3:// through a connection)
 // into a scratch file on local disk, refusing oversized bodies as they arrive.
-import { mkdir, open, rm, type FileHandle } from "node:fs/promises";
-import path from "node:path";
-import { Writable, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
 import { AppError } from "@/lib/api/errors";
 import { redactCredentials } from "@/lib/net/redact";
 import { connectionSettings } from "@/lib/connections/connections";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { randomToken } from "@/lib/ids";
+import { READ_BUFFER_BYTES, writeScratch, type Scratch } from "@/lib/files/scratch";
 import { DownloadPaceError, outboundRequest, watchDownloadPace, type DownloadPace } from "@/lib/net/outbound";
 import { createConnectionStore, isObjectNotFound } from "@/lib/storage/store";
 import type { TSource } from "@/lib/tasks/schemas";
 
-export type Scratch = { path: string; size: number; contentType?: string; remove: () => Promise<void> };
 type Opened = { body: Readable; size?: number; contentType?: string; close?: () => void };
 
-/** Written bytes are flushed to disk in steps this large while the download goes on, so durability costs no wait at the end. */
-const SYNC_EVERY_BYTES = 16 * 1024 * 1024;
-/** Reads from the network this large cost far less CPU per byte than the 64 KiB default. */
-const READ_BUFFER_BYTES = 4 * 1024 * 1024;
-
 const HTTP_REASONS: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 410: "Gone" };
-
-/** Scratch space lives in the data dir, on the same disk as the local store, so publishing is a rename. */
-export function scratchDir(): string {
-  return path.join(env().dataDir, "tmp");
-}
 
 function sourceLabel(source: TSource): string {
   return source.type === "url" ? redactCredentials(source.url.replace(/\?.*$/, "?…")) : source.type === "s3" ? `s3://${source.bucket}/${source.key}` : source.type;
@@ -120,74 +106,25 @@ async function download(
     opened.close?.();
     throw tooLarge();
   }
-  await mkdir(scratchDir(), { recursive: true });
-  const file = path.join(scratchDir(), `${options.name ?? "ingest"}-${randomToken(8)}`);
-  let size = 0;
   let lastReport = 0;
-  const countChunk = (length: number): Error | undefined => {
-    size += length;
+  const check = (length: number, size: number): Error | undefined => {
     pace.count(length);
-    if (size > max) return tooLarge();
     if (opened.size && options.onProgress && size - lastReport > opened.size / 50) {
       lastReport = size;
       options.onProgress(size / opened.size);
     }
+    return undefined;
   };
-  const handle = await open(file, "wx", 0o644);
+  let scratch: Scratch;
   try {
-    await pipeline(opened.body, durableFileWriter(handle, countChunk), { signal });
-  } catch (error) {
-    await rm(file, { force: true });
-    throw error;
+    scratch = await writeScratch(opened.body, { name: options.name ?? "ingest", signal, check, tooLarge });
   } finally {
-    // A close failing after a failed download must not hide the download's error; after success the data is synced.
-    await handle.close().catch(() => undefined);
     opened.close?.();
   }
+  const { size } = scratch;
   if (opened.size !== undefined && size !== opened.size) {
-    await rm(file, { force: true });
+    await scratch.remove();
     throw new Error(`the source ended after ${size} of ${opened.size} bytes; will retry`);
   }
-  return { path: file, size, contentType: opened.contentType, remove: () => rm(file, { force: true }) };
-}
-
-/**
- * Appends chunks to `handle` and flushes them to disk every SYNC_EVERY_BYTES on the thread pool while later chunks keep
- * arriving (one flush at a time, so dirty pages stay bounded); finishing waits for the last flush. `check` may refuse a
- * chunk before it is written.
- */
-function durableFileWriter(handle: FileHandle, check: (length: number) => Error | undefined): Writable {
-  let unsynced = 0;
-  let flushing: Promise<void> = Promise.resolve();
-  const write = async (chunks: Buffer[]) => {
-    const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-    const refused = check(length);
-    if (refused) throw refused;
-    await writeAll(handle, chunks, length);
-    unsynced += length;
-    if (unsynced >= SYNC_EVERY_BYTES) {
-      unsynced = 0;
-      await flushing;
-      flushing = handle.datasync();
-      // Awaited by the next flush or by final(); this only keeps an aborted download from reporting it as unhandled.
-      flushing.catch(() => undefined);
-    }
-  };
-  return new Writable({
-    highWaterMark: READ_BUFFER_BYTES,
-    writev(chunks, callback) {
-      write(chunks.map(({ chunk }) => chunk as Buffer)).then(() => callback(), callback);
-    },
-    final(callback) {
-      flushing.then(() => handle.datasync()).then(() => callback(), callback);
-    },
-  });
-}
-
-async function writeAll(handle: FileHandle, chunks: Buffer[], length: number): Promise<void> {
-  const { bytesWritten } = await handle.writev(chunks);
-  if (bytesWritten === length) return;
-  // A short write (rare on regular files): write what is left of the batch.
-  let rest = Buffer.concat(chunks).subarray(bytesWritten);
-  while (rest.length > 0) rest = rest.subarray((await handle.write(rest)).bytesWritten);
+  return { ...scratch, contentType: opened.contentType };
 }

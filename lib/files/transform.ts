@@ -8,7 +8,7 @@ import { takeHeadStart } from "@/lib/engine/engine";
 import type { HeadStart, HeadStartRun } from "@/lib/engine/head-starts";
 import type { Fence, Json, Tx } from "@/lib/engine/types";
 import { randomToken } from "@/lib/ids";
-import { scratchDir } from "@/lib/files/fetch-source";
+import { scratchDir } from "@/lib/files/scratch";
 import { extensionFor, fileFactsFromProbe, publishFileRow, stageFile, type Staged } from "@/lib/files/publish";
 import type { TProbe } from "@/lib/media/probe";
 import { transformMedia, type TTransformResult } from "@/lib/media/transform";

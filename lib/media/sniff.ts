@@ -105,16 +105,17 @@ function isBmp(b: Buffer): boolean {
 
 /**
  * Throws `invalid_input` for inputs that are certainly not media: empty files, web pages, XML and SVG, playlists and
- * manifests (which ffmpeg would follow to other URLs or local files), JSON and other plain text.
+ * manifests (which ffmpeg would follow to other URLs or local files), JSON and other plain text. `subject` names where
+ * the bytes came from in the message.
  */
-export function refuseNonMedia(firstBytes: Buffer): void {
+export function refuseNonMedia(firstBytes: Buffer, subject: "The URL returned" | "The upload is" = "The URL returned"): void {
   if (firstBytes.length === 0) throw new AppError("invalid_input", "The file is empty (0 bytes), not a media file.");
   if (sniffMedia(firstBytes).family !== "unknown") return;
 
   const text = firstBytes.toString("utf8").replace(/^\uFEFF/, "").trimStart();
   const lower = text.slice(0, 1024).toLowerCase();
   const refuse = (what: string) => {
-    throw new AppError("invalid_input", `The URL returned ${what}, not a media file.`);
+    throw new AppError("invalid_input", `${subject} ${what}, not a media file.`);
   };
   if (lower.startsWith("#extm3u")) refuse("an HLS/M3U playlist");
   if (lower.startsWith("ffconcat")) refuse("an ffmpeg concat list");

@@ -10,7 +10,7 @@ import type { Worker } from "@/lib/engine/embedded";
 import { dispatch, enqueue, setLocalWorker } from "@/lib/engine/engine";
 import { headStartCounts } from "@/lib/engine/head-starts";
 import type { WorkflowDefinition } from "@/lib/engine/types";
-import { scratchDir } from "@/lib/files/fetch-source";
+import { scratchDir } from "@/lib/files/scratch";
 import { takeTransformHeadStart, transformHeadStart } from "@/lib/files/transform";
 import { newId } from "@/lib/ids";
 import { taskExecutionKey } from "@/lib/tasks/execution-key";
