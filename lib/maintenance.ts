@@ -3,7 +3,7 @@ import { opendir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { purgeExpiredIdempotencyKeys } from "@/lib/api/idempotency";
 import { purgeOldAuthAttempts } from "@/lib/auth/rate-limit";
-import { scratchDir } from "@/lib/files/fetch-source";
+import { scratchDir } from "@/lib/files/scratch";
 import { deleteExpiredMedia } from "@/lib/media-items/media";
 import { getStore } from "@/lib/storage/store";
 
