@@ -8,18 +8,10 @@ import { Dialog, DialogBody, DialogFooter } from "@/components/ui/dialog";
 import { Checkbox, Field, FormError } from "@/components/ui/field";
 import { PencilIcon, PlusIcon } from "@/components/ui/icons";
 import { useAction } from "@/components/ui/use-action";
+import { defaultForcePathStyle } from "@/lib/connections/path-style";
 import type { ConnectionFormValues, ConnectionView } from "@/lib/dashboard/views";
 
 const FIELDS = ["name", "endpoint", "region", "access_key_id", "secret_access_key", "bucket", "force_path_style", "is_default"] as const;
-
-/** Mirrors the server's default: path-style everywhere except AWS's own hosts. */
-function suggestsPathStyle(endpoint: string): boolean {
-  try {
-    return !new URL(endpoint.trim()).hostname.endsWith(".amazonaws.com");
-  } catch {
-    return true;
-  }
-}
 
 type Props = { projectId: string } & ({ mode: "create"; isFirst: boolean } | { mode: "edit"; connection: ConnectionView });
 
@@ -113,7 +105,7 @@ export function ConnectionFormDialog(props: Props) {
             required
             spellCheck={false}
             onChange={(event) => {
-              if (!isPathStyleTouched) setPathStyle(suggestsPathStyle(event.target.value));
+              if (!isPathStyleTouched) setPathStyle(defaultForcePathStyle(event.target.value));
             }}
             error={fieldErrors.endpoint}
           />

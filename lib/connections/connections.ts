@@ -1,13 +1,14 @@
 // Connections: saved credentials for the user's S3-compatible buckets (connections-and-storage.md).
 import { AppError, notFound } from "@/lib/api/errors";
 import { paginate, type TListQuery, type PageMode } from "@/lib/api/pagination";
+import { defaultForcePathStyle } from "@/lib/connections/path-style";
 import type { TCreateConnection, TUpdateConnection } from "@/lib/connections/schemas";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import { db } from "@/lib/db/client";
 import { Prisma, type Connection } from "@/lib/db/generated/client";
 import { canonicalId, newId } from "@/lib/ids";
 import type { ProjectScope } from "@/lib/keys/keys";
-import { defaultForcePathStyle, type S3Settings } from "@/lib/storage/s3-client";
+import type { S3Settings } from "@/lib/storage/s3-client";
 import { verifyS3Access, type VerifyResult } from "@/lib/storage/verify";
 
 type Tx = Prisma.TransactionClient;

@@ -32,12 +32,3 @@ export function createS3Client(settings: S3Settings, options: S3ClientOptions = 
     requestHandler: guarded ? { ...guardedAgents(), connectionTimeout: 10_000 } : { connectionTimeout: 10_000 },
   });
 }
-
-/** Path-style addressing works everywhere except on new AWS buckets, which want virtual hosts. */
-export function defaultForcePathStyle(endpoint: string): boolean {
-  try {
-    return !new URL(endpoint).hostname.endsWith(".amazonaws.com");
-  } catch {
-    return true;
-  }
-}
