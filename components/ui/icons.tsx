@@ -75,19 +75,9 @@ export const LogOutIcon = (p: IconProps) => (
     <path d="M6 2.5H3.5a1 1 0 0 0-1 1v9a1 1 0 0 0 1 1H6M10.5 11l3-3-3-3M13.5 8H6" />
   </Icon>
 );
-export const PlugIcon = (p: IconProps) => (
-  <Icon {...p}>
-    <path d="M6 1.5v3M10 1.5v3M3.5 4.5h9v3a4.5 4.5 0 0 1-9 0zM8 12v2.5" />
-  </Icon>
-);
 export const ArrowRightIcon = (p: IconProps) => (
   <Icon {...p}>
     <path d="M3 8h10M9 4l4 4-4 4" />
-  </Icon>
-);
-export const StarIcon = (p: IconProps) => (
-  <Icon {...p}>
-    <path d="m8 2 1.8 3.8 4.2.5-3.1 2.9.8 4.1L8 11.3l-3.7 2 .8-4.1L2 6.3l4.2-.5z" />
   </Icon>
 );
 export const UsersIcon = (p: IconProps) => (
@@ -100,12 +90,6 @@ export const SettingsIcon = (p: IconProps) => (
   <Icon {...p}>
     <circle cx="8" cy="8" r="2" />
     <path d="M8 1.5v2M8 12.5v2M1.5 8h2M12.5 8h2M3.4 3.4l1.4 1.4M11.2 11.2l1.4 1.4M3.4 12.6l1.4-1.4M11.2 4.8l1.4-1.4" />
-  </Icon>
-);
-export const MailIcon = (p: IconProps) => (
-  <Icon {...p}>
-    <rect x="1.5" y="3.5" width="13" height="9" rx="1.5" />
-    <path d="m2 4.5 6 4.5 6-4.5" />
   </Icon>
 );
 export const FolderIcon = (p: IconProps) => (
