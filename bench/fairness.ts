@@ -44,9 +44,9 @@ async function main(): Promise<void> {
     const [{ createTestProject, call }, { db }, { projectShare }, { settledOrTimeout }, { taskExecutionKey }] = await Promise.all([
       import("@/tests/helpers/api"),
       import("@/lib/db/client"),
-      import("@/lib/engine/embedded"),
+      import("@/lib/engine/settings"),
       import("@/lib/engine/settled"),
-      import("@/lib/tasks/tasks"),
+      import("@/lib/tasks/execution-key"),
     ]);
     const prisma = await db();
     const started = await startBenchWorker();

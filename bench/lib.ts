@@ -445,7 +445,7 @@ export async function runTaskViaApi(key: string, body: Record<string, unknown>, 
     import("@/lib/engine/engine"),
     import("@/lib/engine/head-starts"),
     import("@/lib/engine/settled"),
-    import("@/lib/tasks/tasks"),
+    import("@/lib/tasks/execution-key"),
   ]);
   const prisma = await db();
   const counted = { ...statementCount };

@@ -3,7 +3,7 @@
 import { Inngest } from "inngest";
 import { workflows } from "@/inngest/functions";
 import { db } from "@/lib/db/client";
-import { projectShare } from "@/lib/engine/embedded";
+import { projectShare } from "@/lib/engine/settings";
 import { setInngestSender } from "@/lib/engine/engine";
 import type { Fence, Json, StepApi, WorkflowDefinition } from "@/lib/engine/types";
 import { env } from "@/lib/env";

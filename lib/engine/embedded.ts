@@ -26,8 +26,6 @@ import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { CancelledError } from "@/lib/engine/errors";
 
-export { projectShare };
-
 export type WorkerOptions = {
   definitions: WorkflowDefinition<never>[];
   concurrency?: number;

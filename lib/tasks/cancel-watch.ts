@@ -9,7 +9,7 @@ const EVERY_MS = 1000;
 export type CancelWatch = { signal: AbortSignal; stop: () => void };
 
 /** Whether the task was cancelled, or the execution of it, its job or its run was asked to stop. */
-export async function isTaskCancelled(taskId: string): Promise<boolean> {
+async function isTaskCancelled(taskId: string): Promise<boolean> {
   const prisma = await db();
   const [row] = await prisma.$queryRaw<{ cancelled: boolean }[]>`
     SELECT t.status = 'cancelled' OR EXISTS (

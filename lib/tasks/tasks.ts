@@ -11,6 +11,7 @@ import { createPendingFile } from "@/lib/files/files";
 import { transformHeadStart } from "@/lib/files/transform";
 import { canonicalId, newId } from "@/lib/ids";
 import type { ProjectScope } from "@/lib/keys/keys";
+import { taskExecutionKey } from "@/lib/tasks/execution-key";
 import { TRANSFORM_OUTPUT_KIND, isTransformKind } from "@/lib/tasks/kinds";
 import type { TCanonicalTask, TDestination, TListTasks, TSource } from "@/lib/tasks/schemas";
 import { TERMINAL, isTerminal, parseStatusFilter } from "@/lib/tasks/status";
@@ -19,10 +20,6 @@ import { assertOptionsEncodable, parseMediaOptions } from "@/lib/media/kinds";
 import { kindFromFileName } from "@/lib/media/mime";
 
 export const TASK_WORKFLOW = "task.run";
-
-import { taskExecutionKey } from "@/lib/tasks/execution-key";
-
-export { taskExecutionKey };
 
 /** What the engine needs to know about a task's input, stored on the row. */
 export type TTaskInput = { source?: TSource; requested_kind: string };

@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import type { Task } from "@/lib/db/generated/client";
 import { settledOrTimeout } from "@/lib/engine/settled";
 import { isTerminal } from "@/lib/tasks/status";
-import { taskExecutionKey } from "@/lib/tasks/tasks";
+import { taskExecutionKey } from "@/lib/tasks/execution-key";
 
 export async function waitForTask(taskId: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<Task> {
   const prisma = await db();

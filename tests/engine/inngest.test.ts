@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { inngestFunctions, toInngestFunction } from "@/inngest/client";
 import { taskRun } from "@/inngest/functions/task-run";
 import { db } from "@/lib/db/client";
-import { projectShare } from "@/lib/engine/embedded";
+import { projectShare } from "@/lib/engine/settings";
 import { dispatch, engineMode, setInngestSender } from "@/lib/engine/engine";
 import type { Json, WorkflowDefinition } from "@/lib/engine/types";
 import { resetEnvForTests } from "@/lib/env";
