@@ -49,6 +49,7 @@ async function makeForeignObjects(): Promise<Fixture> {
   const task = await as("/api/tasks", { kind: "ingest", url: SOURCE });
   const run = await as("/api/runs", { tasks: [{ kind: "ingest", url: SOURCE }] });
   const job = await as("/api/jobs", { kind: "video", input: SOURCE, options: { width: 320 } });
+  const upload = await as("/api/uploads", { filename: "theirs.mp4" });
   return {
     owner,
     ids: {
@@ -61,6 +62,7 @@ async function makeForeignObjects(): Promise<Fixture> {
       "/api/tasks": task,
       "/api/runs": run,
       "/api/jobs": job,
+      "/api/uploads": upload,
     },
   };
 }
@@ -80,6 +82,7 @@ async function snapshot(owner: TestProject): Promise<string> {
     tasks: await prisma.task.findMany({ where, ...order }),
     runs: await prisma.run.findMany({ where, ...order }),
     jobs: await prisma.job.findMany({ where, ...order }),
+    uploads: await prisma.upload.findMany({ where, ...order }),
   };
   return JSON.stringify(rows, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }
