@@ -3,6 +3,7 @@ import { opendir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { purgeExpiredIdempotencyKeys } from "@/lib/api/idempotency";
 import { purgeOldAuthAttempts } from "@/lib/auth/rate-limit";
+import { sweepOrphanedBytes } from "@/lib/files/orphaned-bytes";
 import { scratchDir } from "@/lib/files/scratch";
 import { deleteExpiredMedia } from "@/lib/media-items/media";
 import { getStore } from "@/lib/storage/store";
@@ -35,4 +36,6 @@ export async function runMaintenance(): Promise<void> {
   await purgeOldAuthAttempts();
   await getStore().sweepAbandoned(ABANDONED_AFTER_MS);
   await sweepScratch();
+  // Bytes whose row went away while their removal was pending (a crash after the commit), a batch per run.
+  await sweepOrphanedBytes();
 }
