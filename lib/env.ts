@@ -24,6 +24,8 @@ const ZEnv = z.object({
   MEDIABIT_S3_SECRET_ACCESS_KEY: z.string().optional(),
   MEDIABIT_S3_FORCE_PATH_STYLE: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   MEDIABIT_MAX_FILE_BYTES: z.coerce.number().int().positive().default(5 * 1024 ** 3),
+  // With the store on S3, dashboard uploads go from the browser straight to the bucket (`auto`) or through this server (`off`).
+  MEDIABIT_UPLOADS_DIRECT: z.enum(["auto", "off"]).default("auto"),
   // Downloads (URL ingest, S3 connection reads): a source slower than this over the window, or longer than the total, fails for good.
   MEDIABIT_DOWNLOAD_MIN_BYTES_PER_SECOND: z.coerce.number().min(0).default(32 * 1024),
   MEDIABIT_DOWNLOAD_MIN_RATE_WINDOW_SECONDS: z.coerce.number().positive().default(30),

@@ -107,6 +107,15 @@ export function objectKey({ projectId, fileId, name }: FileKeyScope & { name: st
 }
 
 /**
+ * Where a browser uploads straight into the bucket before the bytes are checked and published:
+ * `projects/<projectId>/uploads/<uploadId>/<name>`, outside every file's prefix.
+ */
+export function uploadStagingKey({ projectId, uploadId, name }: { projectId: string; uploadId: string; name: string }): string {
+  assertId("upload id", uploadId);
+  return `${projectKeyPrefix(projectId)}uploads/${uploadId}/${sanitizeFilename(name)}`;
+}
+
+/**
  * The key of one entry of a package (an HLS master playlist, its variant playlists and segments) kept under
  * the package file's prefix: `packageEntryKey({ …, path: "720p/segment-00001.ts" })`.
  */
