@@ -7,6 +7,8 @@ import { sweepOrphanedBytes } from "@/lib/files/orphaned-bytes";
 import { scratchDir } from "@/lib/files/scratch";
 import { deleteExpiredMedia } from "@/lib/media-items/media";
 import { getStore } from "@/lib/storage/store";
+import { sweepExpiredUploads } from "@/lib/uploads/tus";
+import { sweepDirectUploads } from "@/lib/uploads/s3-direct";
 
 // Longer than any single step may run, so a live worker's scratch and staged bytes are never touched.
 const ABANDONED_AFTER_MS = 6 * 3600 * 1000;
@@ -36,6 +38,9 @@ export async function runMaintenance(): Promise<void> {
   await purgeOldAuthAttempts();
   await getStore().sweepAbandoned(ABANDONED_AFTER_MS);
   await sweepScratch();
+  await sweepExpiredUploads();
   // Bytes whose row went away while their removal was pending (a crash after the commit), a batch per run.
   await sweepOrphanedBytes();
+  // What browser uploads straight to the bucket left there: staging objects and multipart uploads past 24 h.
+  await sweepDirectUploads();
 }

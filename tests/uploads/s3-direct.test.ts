@@ -17,6 +17,7 @@ import { db } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { deliveryUrl } from "@/lib/files/render";
 import { newId } from "@/lib/ids";
+import { runMaintenance } from "@/lib/maintenance";
 import { getStore, resetStoreForTests } from "@/lib/storage/store";
 import {
   completeDirectUpload,
@@ -297,6 +298,21 @@ describe("direct uploads to the bucket", () => {
     for (const id of [open.uploadId, left.uploadId]) {
       expect(await prisma.upload.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "expired", storageKey: null });
     }
+  });
+
+  it("the maintenance run removes a staging object at once when its upload ended but the clean-up did not finish", async () => {
+    const { projectId, scope } = await uploader();
+    const { uploadId } = await createDirectUpload(scope, { filename: "ended.mp4", size: 5 });
+    const prisma = await db();
+    const row = await prisma.upload.update({ where: { id: uploadId }, data: { status: "failed", error: "refused" } });
+    await writeFile(path.join(workDir, "ended.bin"), "bytes");
+    await getStore().put(row.storageKey!, path.join(workDir, "ended.bin"), { contentType: "video/mp4" });
+    expect(await stagedKeys(projectId)).toHaveLength(1);
+
+    await runMaintenance();
+
+    expect(await stagedKeys(projectId)).toEqual([]);
+    expect(await prisma.upload.findUniqueOrThrow({ where: { id: uploadId } })).toMatchObject({ status: "failed", error: "refused", storageKey: null });
   });
 
   it("is on with an S3 store and MEDIABIT_UPLOADS_DIRECT=auto, off (403) with MEDIABIT_UPLOADS_DIRECT=off", async () => {
