@@ -2,7 +2,7 @@
 // (directUploadsEnabled()): `configureS3Direct(uppy, { projectId, folder })` installs @uppy/aws-s3 with every S3
 // request signed by our server actions, records each file as an upload first and has it checked and published after.
 import AwsS3 from "@uppy/aws-s3";
-import type { Body, Meta, Uppy, UppyFile } from "@uppy/core";
+import { UserFacingApiError, type Body, type Meta, type Uppy, type UppyFile } from "@uppy/core";
 import { completeS3UploadAction, createS3UploadAction, signS3RequestAction } from "@/lib/dashboard/actions/s3-uploads";
 
 /** The server calls the uploader makes; the dashboard's server actions unless a caller (a test) brings its own. */
@@ -16,7 +16,7 @@ export type PublishedS3Upload = { fileId: string; mediaId: string; path: string 
 
 export type S3DirectOptions<M extends Meta, B extends Body> = {
   projectId: string;
-  /** Folder of the files this uploader adds (sanitised by the server). */
+  /** Folder of the files this uploader adds (sanitised by the server); a file's own `meta.folder` wins. */
   folder?: string;
   /** Called once a file is stored and ready, with where it lives. */
   onPublished?: (file: UppyFile<M, B>, published: PublishedS3Upload) => void;
@@ -25,31 +25,36 @@ export type S3DirectOptions<M extends Meta, B extends Body> = {
 
 const SERVER_ACTIONS: S3DirectCalls = { create: createS3UploadAction, sign: signS3RequestAction, complete: completeS3UploadAction };
 
-/** An action's refusal as the Error Uppy shows next to the file. */
+/** Our upload of a file, kept in its meta so golden retriever restores it with the file and a reload resumes it. */
+type DirectUploadRef = { uploadId: string; key: string };
+const META = "directUpload";
+
+/** An action's refusal as the error Uppy shows next to the file: the server's sentence, meant for people. */
 async function succeeded<T extends object>(result: Promise<({ ok: true } & T) | { ok: false; error: string }>): Promise<T> {
   const settled = await result;
-  if (!settled.ok) throw new Error(settled.error);
+  if (!settled.ok) throw new UserFacingApiError(settled.error);
   return settled;
 }
 
 /** Installs the direct upload path on `uppy`; the function it returns removes it again. */
 export function configureS3Direct<M extends Meta, B extends Body>(uppy: Uppy<M, B>, options: S3DirectOptions<M, B>): () => void {
-  const { projectId, folder } = options;
+  const { projectId } = options;
   const calls = options.calls ?? SERVER_ACTIONS;
-  // Uppy file id → our upload; kept across a retry so a failed part resumes the same multipart upload.
-  const uploads = new Map<string, { uploadId: string; key: string }>();
-  const byKey = (key: string) => [...uploads.values()].find((upload) => upload.key === key);
+  const refOf = (file: UppyFile<M, B> | undefined) => file?.meta[META] as DirectUploadRef | undefined;
+  const remember = (id: string, ref: DirectUploadRef | undefined) => uppy.setFileMeta(id, { [META]: ref } as Partial<M>);
 
   const createUploads = async (fileIDs: string[]) => {
     await Promise.all(
       fileIDs.map(async (id) => {
         const file = uppy.getFile(id);
-        if (!file || uploads.has(id)) return;
+        // Kept across a retry, so a failed part resumes the same multipart upload.
+        if (!file || refOf(file)) return;
+        const folder = typeof file.meta.folder === "string" && file.meta.folder ? file.meta.folder : options.folder;
         try {
-          const created = await succeeded(calls.create({ projectId, filename: file.name ?? "file", size: file.size ?? 0, folder }));
-          uploads.set(id, { uploadId: created.uploadId, key: created.key });
+          const { uploadId, key } = await succeeded(calls.create({ projectId, filename: file.name ?? "file", size: file.size ?? 0, folder }));
+          remember(id, { uploadId, key });
         } catch (error) {
-          // The file is marked failed and skipped; the others go on.
+          // Only this file fails (marked, then skipped by the uploader); the others go on.
           uppy.emit("upload-error", file, error as Error);
         }
       }),
@@ -60,48 +65,44 @@ export function configureS3Direct<M extends Meta, B extends Body>(uppy: Uppy<M, 
     await Promise.all(
       fileIDs.map(async (id) => {
         const file = uppy.getFile(id);
-        const upload = uploads.get(id);
-        if (!file || !upload || file.error || !file.progress.uploadComplete) return;
+        const ref = refOf(file);
+        if (!file || !ref || file.error || !file.progress.uploadComplete) return;
         uppy.emit("postprocess-progress", file, { mode: "indeterminate", message: "Checking the file…" });
         try {
-          const published = await succeeded(calls.complete({ projectId, uploadId: upload.uploadId }));
+          const published = await succeeded(calls.complete({ projectId, uploadId: ref.uploadId }));
           options.onPublished?.(file, { fileId: published.fileId, mediaId: published.mediaId, path: published.path });
           uppy.emit("postprocess-complete", file);
         } catch (error) {
           uppy.emit("upload-error", file, error as Error);
         } finally {
           // Published or refused, this upload is over: a retry starts a new one.
-          uploads.delete(id);
+          remember(id, undefined);
         }
       }),
     );
   };
 
-  const forget = (file: UppyFile<M, B> | undefined) => {
-    if (file) uploads.delete(file.id);
-  };
-
   uppy.use(AwsS3, {
     // Always in parts, also below 100 MB: the server signs only multipart requests of each upload's own object.
     shouldUseMultipart: true,
-    generateObjectKey: (file) => uploads.get(file.id)?.key ?? "",
+    generateObjectKey: (file) => refOf(file)?.key ?? "",
     signRequest: async (request) => {
-      const upload = byKey(request.key);
-      if (!upload) throw new Error("This file was not registered for upload; add it again.");
-      const { url, key } = await succeeded(calls.sign({ projectId, uploadId: upload.uploadId, request }));
+      const ref = uppy
+        .getFiles()
+        .map(refOf)
+        .find((candidate) => candidate?.key === request.key);
+      if (!ref) throw new UserFacingApiError("This file was not registered for upload; remove it and add it again.");
+      const { url, key } = await succeeded(calls.sign({ projectId, uploadId: ref.uploadId, request }));
       return key ? { url, key } : { url };
     },
   });
   uppy.addPreProcessor(createUploads);
   uppy.addPostProcessor(publishUploads);
-  uppy.on("file-removed", forget);
 
   return () => {
-    uppy.off("file-removed", forget);
     uppy.removePreProcessor(createUploads);
     uppy.removePostProcessor(publishUploads);
     const plugin = uppy.getPlugin("AwsS3");
     if (plugin) uppy.removePlugin(plugin);
-    uploads.clear();
   };
 }

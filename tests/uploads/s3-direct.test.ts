@@ -127,7 +127,7 @@ function directCalls(scope: DirectUploadScope, signed: Signed[] = []): S3DirectC
 }
 
 /** Uploads `files` through a fresh Uppy with the direct path installed, as the dashboard does. */
-async function uploadWithUppy(projectId: string, calls: S3DirectCalls, files: { name: string; type: string; data: Blob }[], folder?: string) {
+async function uploadWithUppy(projectId: string, calls: S3DirectCalls, files: { name: string; type: string; data: Blob; meta?: { folder: string } }[], folder?: string) {
   const uppy = new Uppy();
   const published: PublishedS3Upload[] = [];
   configureS3Direct(uppy, { projectId, folder, calls, onPublished: (_file, result) => published.push(result) });
@@ -260,13 +260,15 @@ describe("direct uploads to the bucket", () => {
     expect(await prisma.upload.count({ where: { projectId } })).toBe(1);
   });
 
-  it("answers completion before the bytes are there with 409, and a repeated completion with the same file", async () => {
+  it("answers completion before the bytes are there with 409, and a repeated completion with the same file, in the file's folder", async () => {
     const { projectId, scope } = await uploader();
     const { uploadId, key } = await createDirectUpload(scope, { filename: "early.mp4", size: 100 });
     await expect(completeDirectUpload(scope, { uploadId })).rejects.toMatchObject({ status: 409 });
 
     const video = await mediaFixture("videoNoAudio");
-    const { published } = await uploadWithUppy(projectId, directCalls(scope), [{ name: "twice.mp4", type: "video/mp4", data: await openAsBlob(video) }]);
+    const { published } = await uploadWithUppy(projectId, directCalls(scope), [{ name: "twice.mp4", type: "video/mp4", data: await openAsBlob(video), meta: { folder: "picked" } }], "default");
+    // The file's own folder (the media page's folder field) wins over the uploader's.
+    expect(published[0]?.path).toBe("picked/twice.mp4");
     const prisma = await db();
     const done = await prisma.upload.findFirstOrThrow({ where: { projectId, filename: "twice.mp4" } });
     const again = await completeDirectUpload(scope, { uploadId: done.id });
