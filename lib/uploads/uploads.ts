@@ -92,20 +92,21 @@ export function uploadProfile(upload: Pick<Upload, "profile">): Profile {
   return profileForVersion(upload.profile ?? CURRENT_VERSION);
 }
 
-/**
- * The upload a capability token names, if it may still take bytes: unknown → 404; completed, expired or failed → 410.
- * Checking happens before any byte is read, so a refused request stores nothing.
- */
-export async function openUploadByToken(token: string): Promise<Upload> {
+/** The upload a capability token names: unknown (or not a token) → 404. */
+export async function findUploadByToken(token: string): Promise<Upload> {
   const unknown = new AppError("upload_not_found", "No upload URL with this token. Create one with POST /api/uploads.");
   if (!isWellFormedToken(token)) throw unknown;
   const prisma = await db();
   const upload = await prisma.upload.findUnique({ where: { tokenHash: hashUploadToken(token) } });
   if (!upload || !CAPABILITY_KINDS.includes(upload.kind)) throw unknown;
+  return upload;
+}
+
+/** May the upload (still) take bytes? Completed, expired or failed → 410. Checked before any byte is read, so a refusal stores nothing. */
+export function assertUploadOpen(upload: Upload): void {
   if (upload.status === "completed") throw new AppError("upload_gone", "This upload URL has been used: it took one upload, which is complete. Create a new one.");
   const status = effectiveStatus(upload);
   if (status === "expired" || status === "failed") throw new AppError("upload_gone", `This upload URL expired at ${uploadDeadline(upload).toISOString()}. Create a new one.`);
-  return upload;
 }
 
 /** Records bytes arriving: status `uploading`, the count so far and when the last byte came. Never touches a completed upload. */

@@ -44,7 +44,7 @@ function collectRoutes(dir: string, segments: string[] = [], base = "/api"): Rou
 
 // next-auth's handler is the dashboard's, not the public API's; it only loads inside Next.js.
 const apiRoutes = collectRoutes(API_DIR).filter((route) => !route.file.includes("[...nextauth]"));
-const routes = [...apiRoutes, ...collectRoutes(path.join(APP_DIR, "f"), [], "/f")];
+const routes = [...apiRoutes, ...collectRoutes(path.join(APP_DIR, "f"), [], "/f"), ...collectRoutes(path.join(APP_DIR, "u"), [], "/u")];
 
 const loaded = new Map<string, Promise<Record<string, unknown>>>();
 
@@ -76,7 +76,7 @@ export async function listApiRoutes(): Promise<{ path: string; methods: string[]
 export type CallOptions = { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> };
 export type CallResult = { status: number; body: any; headers: Headers };
 
-/** Routes a Request to its handler under app/ (the API and /f delivery), as the App Router would. */
+/** Routes a Request to its handler under app/ (the API, /f delivery and /u upload URLs), as the App Router would. */
 export async function dispatch(request: Request): Promise<Response> {
   const { pathname } = new URL(request.url);
   const route = routes.find((r) => r.pattern.test(pathname));
