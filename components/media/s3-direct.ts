@@ -40,8 +40,9 @@ async function succeeded<T extends object>(result: Promise<({ ok: true } & T) | 
 export function configureS3Direct<M extends Meta, B extends Body>(uppy: Uppy<M, B>, options: S3DirectOptions<M, B>): () => void {
   const { projectId } = options;
   const calls = options.calls ?? SERVER_ACTIONS;
-  const refOf = (file: UppyFile<M, B> | undefined) => file?.meta[META] as DirectUploadRef | undefined;
-  const remember = (id: string, ref: DirectUploadRef | undefined) => uppy.setFileMeta(id, { [META]: ref } as Partial<M>);
+  const refOf = (file: { meta: Meta } | undefined) => file?.meta[META] as DirectUploadRef | undefined;
+  // setFileMeta merges into the file's meta; M says nothing of this one key, hence the cast.
+  const remember = (id: string, ref: DirectUploadRef | undefined) => uppy.setFileMeta(id, { [META]: ref } as unknown as M);
 
   const createUploads = async (fileIDs: string[]) => {
     await Promise.all(

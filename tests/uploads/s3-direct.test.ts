@@ -96,7 +96,7 @@ async function sha256Body(response: Response): Promise<string> {
 
 async function uploader(): Promise<{ projectId: string; scope: DirectUploadScope }> {
   const { projectId, orgId } = await createTestProject("latest");
-  return { projectId, scope: { projectId, orgId, userId: newId("user") } };
+  return { projectId, scope: { projectId, orgId, userId: newId("usr") } };
 }
 
 type Signed = { method: string; uploadId?: string; partNumber?: number };
@@ -216,7 +216,7 @@ describe("direct uploads to the bucket", () => {
       expect(new URL(url).searchParams.get("uploadId")).toBe(s3UploadId);
     }
 
-    const stranger = { ...scope, userId: newId("user") };
+    const stranger = { ...scope, userId: newId("usr") };
     await expect(signDirectRequest(stranger, { uploadId, request: { method: "POST", key } })).rejects.toMatchObject({ status: 404 });
     const foreign = await uploader();
     await expect(signDirectRequest(foreign.scope, { uploadId, request: { method: "POST", key } })).rejects.toMatchObject({ status: 404 });
@@ -232,7 +232,7 @@ describe("direct uploads to the bucket", () => {
     expect(published).toEqual([]);
     expect(result?.successful).toEqual([]);
     expect(result?.failed).toHaveLength(1);
-    expect(String(result?.failed[0]?.error)).toContain("HTML page");
+    expect(String(result?.failed?.[0]?.error)).toContain("HTML page");
     const prisma = await db();
     expect(await prisma.file.count({ where: { projectId } })).toBe(0);
     expect(await prisma.media.count({ where: { projectId } })).toBe(0);
@@ -249,7 +249,7 @@ describe("direct uploads to the bucket", () => {
     const { result } = await uploadWithUppy(projectId, understated, [{ name: "big.mp4", type: "video/mp4", data: bytes }]);
 
     expect(result?.failed).toHaveLength(1);
-    expect(String(result?.failed[0]?.error)).toMatch(/announced \d+ bytes but the bucket holds \d+/);
+    expect(String(result?.failed?.[0]?.error)).toMatch(/announced \d+ bytes but the bucket holds \d+/);
     const prisma = await db();
     expect(await prisma.file.count({ where: { projectId } })).toBe(0);
     expect(await prisma.upload.findFirstOrThrow({ where: { projectId } })).toMatchObject({ status: "failed", storageKey: null });
