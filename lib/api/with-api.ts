@@ -153,7 +153,7 @@ function toAppError(error: unknown, requestId: string): AppError {
   return new AppError("internal_error", `Something went wrong on our side. Quote request id ${requestId} when reporting it.`);
 }
 
-function toResponse(info: RequestInfo, response: ApiResponse): Response {
+export function toResponse(info: RequestInfo, response: ApiResponse): Response {
   const body = response.body === undefined ? null : response.body;
   return new Response(JSON.stringify(body, (_key, value: unknown) => (typeof value === "bigint" ? Number(value) : value)), {
     status: response.status,
@@ -189,7 +189,7 @@ function queryObject(url: URL): Record<string, string> {
   return query;
 }
 
-function newRequestId(): string {
+export function newRequestId(): string {
   return newId("req", 20);
 }
 
@@ -289,10 +289,15 @@ export function withApi<TBody = undefined, TQuery = undefined>(
       return toResponse(info, response);
     } catch (error) {
       if (idempotency) await releaseIdempotencyKey(idempotency.owner, idempotency.key).catch(() => undefined);
-      const appError = toAppError(error, info.requestId);
-      const response = errorResponse(info, { status: appError.status, code: appError.code, message: appError.message, details: appError.details });
-      if (appError.code === "service_unavailable") response.headers["Retry-After"] = String(UNAVAILABLE_RETRY_AFTER_SECONDS);
-      return toResponse(info, response);
+      return failureResponse(info, error);
     }
   };
+}
+
+/** Any thrown error as the response the caller's profile expects (unexpected ones logged, a 500 without details). */
+export function failureResponse(info: RequestInfo, error: unknown): Response {
+  const appError = toAppError(error, info.requestId);
+  const response = errorResponse(info, { status: appError.status, code: appError.code, message: appError.message, details: appError.details });
+  if (appError.code === "service_unavailable") response.headers["Retry-After"] = String(UNAVAILABLE_RETRY_AFTER_SECONDS);
+  return toResponse(info, response);
 }

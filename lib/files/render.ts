@@ -49,6 +49,8 @@ export function renderFile(profile: Profile, file: File, at: RenderOrigin): Reco
     original: file.original,
     created_by: file.createdBy,
     status: file.status,
+    // Generation B upload responses carry it (spec/files-and-media.md §1): 1, then +1 each time a PUT replaces the bytes.
+    ...(profile.name === "current" ? {} : { version: file.version }),
     ...renderTimes(profile, "b", { created: file.createdAt, updated: file.updatedAt }),
   };
 }

@@ -1,5 +1,7 @@
 // GET/HEAD /f/{project alias}/{folder…}/{filename} — file delivery (Range, ETag, signed URLs)
+// PUT /f/{project alias}/{folder…}/{filename} — upload to that path (API key or PUT-signed URL; Content-Range: resumable)
 import { deliver } from "@/lib/delivery/deliver";
+import { receivePut } from "@/lib/uploads/put";
 
 type Params = { params: Promise<{ alias: string; path: string[] }> };
 
@@ -8,5 +10,11 @@ async function handle(request: Request, { params }: Params): Promise<Response> {
   return deliver(request, alias, path);
 }
 
+async function upload(request: Request, { params }: Params): Promise<Response> {
+  const { alias, path } = await params;
+  return receivePut(request, alias, path);
+}
+
 export const GET = handle;
 export const HEAD = handle;
+export const PUT = upload;
