@@ -92,11 +92,11 @@ async function writeAt(handle: FileHandle, source: AsyncIterable<Buffer>, positi
   }
 }
 
-/** The upload's sparse file, created (and its directory entry made durable) on first use. */
-async function openChunksFile(uploadId: string): Promise<FileHandle> {
+/** The upload's sparse file, created (and its directory entry made durable) on first use; `created` says it was. */
+async function openChunksFile(uploadId: string): Promise<{ handle: FileHandle; created: boolean }> {
   const file = chunksFile(uploadId);
   try {
-    return await open(file, "r+");
+    return { handle: await open(file, "r+"), created: false };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
@@ -104,7 +104,7 @@ async function openChunksFile(uploadId: string): Promise<FileHandle> {
   const handle = await open(file, constants.O_RDWR | constants.O_CREAT, 0o644);
   const dir = await open(chunksDir(), "r");
   await dir.sync().finally(() => dir.close());
-  return handle;
+  return { handle, created: true };
 }
 
 // ---- The upload row. ----
@@ -149,15 +149,18 @@ async function retire(upload: Upload, data: { status?: "failed"; error?: string 
   await prisma.upload.updateMany({ where: { id: upload.id, chunkKey: upload.chunkKey }, data: { chunkKey: null, ...data } });
 }
 
-/** Adds [start, end] to the received ranges under the row's lock, so parallel chunks never drop each other's ranges. */
-async function recordRange(uploadId: string, range: TContentRange): Promise<Upload> {
+/**
+ * Adds [start, end] to the received ranges under the row's lock, so parallel chunks never drop each other's ranges.
+ * `restart`: the chunk file was lost, so only this chunk's range is held now.
+ */
+async function recordRange(uploadId: string, range: TContentRange, restart: boolean): Promise<Upload> {
   const prisma = await db();
   return prisma.$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<{ ranges: unknown; status: string }[]>`SELECT ranges, status::text AS status FROM uploads WHERE id = ${uploadId} FOR UPDATE`;
     if (!row || (row.status !== "waiting" && row.status !== "uploading")) {
       throw new AppError("conflict", "This upload expired or failed while the chunk arrived: send the chunk again to start a new upload.");
     }
-    const ranges = mergeRange(readRanges(row.ranges), range.start, range.end);
+    const ranges = mergeRange(restart ? [] : readRanges(row.ranges), range.start, range.end);
     return tx.upload.update({ where: { id: uploadId }, data: { ranges, bytesReceived: BigInt(coveredBytes(ranges)), lastByteAt: new Date(), status: "uploading" } });
   });
 }
@@ -206,8 +209,12 @@ async function applyChunk(uploadId: string, target: TPutTarget, range: TContentR
     return RETIRED;
   }
 
-  const received = readRanges(upload.ranges);
-  const handle = await openChunksFile(upload.id);
+  const opened = await openChunksFile(upload.id);
+  const handle = opened.handle;
+  // Ranges without their file (removed by hand, or moved into the store by a publish whose transaction then failed)
+  // hold no bytes: the upload goes on from this chunk, and the client's retries fill the rest in again.
+  const restart = opened.created && readRanges(upload.ranges).length > 0;
+  const received = restart ? [] : readRanges(upload.ranges);
   try {
     for (const [start, end] of overlaps(received, range.start, range.end)) {
       const part = readPart(chunk, start - range.start, end - range.start);
@@ -223,7 +230,7 @@ async function applyChunk(uploadId: string, target: TPutTarget, range: TContentR
   } finally {
     await handle.close();
   }
-  const recorded = await recordRange(upload.id, range);
+  const recorded = await recordRange(upload.id, range, restart);
   const ranges = readRanges(recorded.ranges);
   if (!isComplete(ranges, range.total)) return { kind: "partial", upload: recorded, ranges };
   return { kind: "published", published: await publishChunks(upload, target) };
@@ -264,13 +271,14 @@ async function publishChunks(upload: Upload, target: TPutTarget): Promise<Publis
 // ---- Expiry. ----
 
 /**
- * Marks chunked uploads idle for CHUNKED_RESUMABLE_FOR_MS as expired (freeing their name) and removes their chunk
- * files, then any chunk file whose upload is no longer in progress. Returns how many uploads expired.
+ * Marks PUT and chunked uploads idle for CHUNKED_RESUMABLE_FOR_MS as expired (freeing their name) and removes their
+ * chunk files, then any chunk file whose upload is no longer in progress. Returns how many uploads expired.
  */
 export async function sweepChunkedUploads(now = new Date()): Promise<number> {
   const prisma = await db();
   const cutoff = new Date(now.getTime() - CHUNKED_RESUMABLE_FOR_MS);
-  const idle = { kind: "chunked", status: { in: ["waiting" as const, "uploading" as const] }, OR: [{ lastByteAt: { lt: cutoff } }, { lastByteAt: null, urlExpiresAt: { lt: now } }] };
+  // Simple PUTs are here too: one cut short by a crash while publishing stays `uploading` otherwise (its scratch bytes go with sweepScratch).
+  const idle = { kind: { in: ["chunked", "put"] }, status: { in: ["waiting" as const, "uploading" as const] }, OR: [{ lastByteAt: { lt: cutoff } }, { lastByteAt: null, urlExpiresAt: { lt: now } }] };
   const candidates = await prisma.upload.findMany({ where: idle, select: { id: true }, take: 500 });
   let expired = 0;
   for (const { id } of candidates) {

@@ -1,6 +1,6 @@
 // Resumable PUT uploads: chunks with Content-Range to /f/<alias>/<path>, in order, out of order, in parallel, retried,
 // conflicting, missing and malformed; the chunk that completes the bytes publishes the file, and idle uploads expire.
-import { access, readFile, readdir } from "node:fs/promises";
+import { access, readFile, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
@@ -256,6 +256,22 @@ describe("PUT with Content-Range", () => {
   });
 });
 
+describe("lost chunk bytes", () => {
+  it("goes on from the next chunk when the chunk file is gone, and completes once the lost range is sent again", async () => {
+    const p = await project();
+    const url = `/f/${p.alias}/lost.mp4`;
+    const [first, second] = chunksOf(video, 2) as [Chunk, Chunk];
+    const res = await sendChunk(p, url, first, video.length);
+    await rm(path.join(chunksDir(), res.body.id));
+    const next = await sendChunk(p, url, second, video.length);
+    expect(next.status).toBe(202);
+    expect(next.body).toMatchObject({ id: res.body.id, ranges: [[second.start, second.end]], bytes_received: second.bytes.length });
+    const done = await sendChunk(p, url, first, video.length);
+    expect(done.status).toBe(201);
+    expect(sha256((await download(done.body.url)).bytes)).toBe(sha256(video));
+  });
+});
+
 describe("expiry of unfinished chunked uploads", () => {
   it("expires an upload 24 h after its last chunk, removes its chunk file, and a later chunk starts afresh", async () => {
     const p = await project();
@@ -277,6 +293,17 @@ describe("expiry of unfinished chunked uploads", () => {
     expect(again.status).toBe(202);
     expect(again.body.id).not.toBe(res.body.id);
     expect(again.body.bytes_received).toBe(first.bytes.length);
+  });
+
+  it("expires a simple PUT's upload left uploading by a crash", async () => {
+    const p = await project();
+    const prisma = await db();
+    const old = new Date(Date.now() - 25 * 3600 * 1000);
+    const stuck = await prisma.upload.create({
+      data: { id: `upl_stuck${Date.now()}`, projectId: p.projectId, kind: "put", status: "uploading", urlExpiresAt: old, lastByteAt: old, filename: "x.mp4" },
+    });
+    await sweepChunkedUploads();
+    expect((await prisma.upload.findUniqueOrThrow({ where: { id: stuck.id } })).status).toBe("expired");
   });
 
   it("removes chunk files whose upload is no longer in progress", async () => {
