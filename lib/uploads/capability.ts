@@ -69,6 +69,7 @@ async function receiveWhole(request: Request, info: RequestInfo, upload: Upload)
     const published = await publishUpload(upload.id, { path: received.scratch.path, size: received.scratch.size, clientFilename: received.clientFilename }, { signal: request.signal });
     return await renderPublished(info, published);
   } catch (error) {
+    await progress.settle();
     await resetAfterFailedAttempt(upload, error).catch(() => undefined);
     throw error;
   } finally {

@@ -121,8 +121,11 @@ export async function recordProgress(uploadId: string, bytesReceived: number): P
 const PROGRESS_EVERY_MS = 1000;
 const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
 
-/** recordProgress at most once a second or every 8 MiB, one write in flight, so a fast upload costs few queries. */
-export function progressRecorder(uploadId: string): { add: (total: number) => void; flush: (total: number) => Promise<void> } {
+/**
+ * recordProgress at most once a second or every 8 MiB, one write in flight, so a fast upload costs few queries.
+ * `flush(total)` records the final count; `settle()` only waits for the write in flight (before resetting the row).
+ */
+export function progressRecorder(uploadId: string): { add: (total: number) => void; flush: (total: number) => Promise<void>; settle: () => Promise<void> } {
   let lastAt = 0;
   let lastBytes = 0;
   let writing: Promise<void> | null = null;
@@ -141,6 +144,9 @@ export function progressRecorder(uploadId: string): { add: (total: number) => vo
     async flush(total) {
       await writing;
       await recordProgress(uploadId, total).catch(() => undefined);
+    },
+    async settle() {
+      await writing;
     },
   };
 }
