@@ -8,7 +8,6 @@ import { scratchDir } from "@/lib/files/scratch";
 import { deleteExpiredMedia } from "@/lib/media-items/media";
 import { getStore } from "@/lib/storage/store";
 import { sweepExpiredUploads } from "@/lib/uploads/tus";
-import { sweepExpiredUploads } from "@/lib/uploads/tus";
 import { sweepDirectUploads } from "@/lib/uploads/s3-direct";
 
 // Longer than any single step may run, so a live worker's scratch and staged bytes are never touched.
@@ -39,7 +38,6 @@ export async function runMaintenance(): Promise<void> {
   await purgeOldAuthAttempts();
   await getStore().sweepAbandoned(ABANDONED_AFTER_MS);
   await sweepScratch();
-  await sweepExpiredUploads();
   await sweepExpiredUploads();
   // Bytes whose row went away while their removal was pending (a crash after the commit), a batch per run.
   await sweepOrphanedBytes();
