@@ -153,13 +153,29 @@ function toAppError(error: unknown, requestId: string): AppError {
   return new AppError("internal_error", `Something went wrong on our side. Quote request id ${requestId} when reporting it.`);
 }
 
+const bigintAsNumber = (_key: string, value: unknown) => (typeof value === "bigint" ? Number(value) : value);
+
+/** JSON with BigInts as numbers; the replacer (slow on every value) only for the rare body that holds one. */
+function stringifyBody(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    if (error instanceof TypeError && /bigint/i.test(error.message)) return JSON.stringify(body, bigintAsNumber);
+    throw error;
+  }
+}
+
+// Next.js compresses a route's body without knowing its length (it drops Content-Length), so the compression
+// threshold (1 KiB) never applies: gzip per small answer costs more CPU and thread-pool hops than it saves bytes.
+const COMPRESSION_THRESHOLD_BYTES = 1024;
+
 export function toResponse(info: RequestInfo, response: ApiResponse): Response {
-  const body = response.body === undefined ? null : response.body;
-  return new Response(JSON.stringify(body, (_key, value: unknown) => (typeof value === "bigint" ? Number(value) : value)), {
+  const text = stringifyBody(response.body === undefined ? null : response.body);
+  return new Response(text, {
     status: response.status,
     headers: {
       "Content-Type": "application/json; charset=utf-8",
-      "Cache-Control": "no-store",
+      "Cache-Control": text.length < COMPRESSION_THRESHOLD_BYTES ? "no-store, no-transform" : "no-store",
       "Ittybit-Version": info.profile.version,
       "X-Request-Id": info.requestId,
       ...response.headers,

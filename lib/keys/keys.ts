@@ -4,6 +4,7 @@ import { sha256Hex } from "@/lib/crypto/secrets";
 import { db } from "@/lib/db/client";
 import type { ApiKey } from "@/lib/db/generated/client";
 import { canonicalId, newId, randomToken } from "@/lib/ids";
+import { forgetCachedKeys, keyCacheGeneration, recallKey, rememberKey } from "@/lib/keys/key-cache";
 import type { TCreateKey, TUpdateKey } from "@/lib/keys/schemas";
 
 export type ProjectScope = { projectId: string; orgId: string };
@@ -118,6 +119,8 @@ async function changeKey(scope: ProjectScope, id: string, change: KeyChange, act
       data: { name: change.name, status: change.status, ...(change.status === "revoked" ? { revokedAt: new Date() } : {}) },
     });
   });
+  // After the commit: a lookup that read the key before it cannot store it any more (key-cache.ts).
+  forgetCachedKeys();
   return visibleKey(updated);
 }
 
@@ -166,21 +169,45 @@ export async function authenticateKey(authorization: string | null): Promise<Aut
   if (!match?.[1]) {
     throw new AppError("token_invalid", "Malformed Authorization header: expected `Authorization: Bearer <API key>`.");
   }
+  const hash = sha256Hex(match[1]);
+  const now = Date.now();
+  const cached = recallKey<AuthenticatedKey>(hash, now);
+  if (cached) {
+    if (isLastUsedStale(cached.lastUsedAt, now)) {
+      cached.lastUsedAt = new Date(now);
+      await touchKey(cached.value.keyId, cached.lastUsedAt);
+    }
+    return { ...cached.value };
+  }
+  const generation = keyCacheGeneration();
   const prisma = await db();
-  // One round trip for the key and its project: every API request starts here.
+  // One round trip for the key and its project: every API request not answered from the cache starts here.
   const [key] = await prisma.$queryRaw<KeyWithProject[]>`
     SELECT k.id, k.project_id AS "projectId", k.admin, k.status::text AS status, k.last_used_at AS "lastUsedAt",
            k.revoked_at AS "revokedAt", p.org_id AS "orgId", p.api_version AS "apiVersion", p.alias
       FROM api_keys k JOIN projects p ON p.id = k.project_id
-     WHERE k.hash = ${sha256Hex(match[1])}`;
+     WHERE k.hash = ${hash}`;
   if (!key) throw new AppError("token_invalid", "This API key is not recognised. Check that you copied the whole key.");
   if (key.status === "revoked") {
     throw new AppError("token_invalid", `This API key was revoked on ${key.revokedAt?.toISOString() ?? "an earlier date"}. Create a new key.`);
   }
   if (key.status === "paused") throw new AppError("token_invalid", "This API key is paused. Re-enable it in the dashboard or use another key.");
-  const now = Date.now();
-  if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date(now) } });
+  let lastUsedAt = key.lastUsedAt;
+  if (isLastUsedStale(lastUsedAt, now)) {
+    lastUsedAt = new Date(now);
+    await touchKey(key.id, lastUsedAt);
   }
-  return { keyId: key.id, projectId: key.projectId, orgId: key.orgId, admin: key.admin, apiVersion: key.apiVersion, projectAlias: key.alias };
+  const value: AuthenticatedKey = { keyId: key.id, projectId: key.projectId, orgId: key.orgId, admin: key.admin, apiVersion: key.apiVersion, projectAlias: key.alias };
+  // Only active keys are remembered: unknown, paused and revoked keys are looked up every time.
+  rememberKey(hash, { value: { ...value }, lastUsedAt }, generation, now);
+  return value;
+}
+
+function isLastUsedStale(lastUsedAt: Date | null, now: number): boolean {
+  return !lastUsedAt || now - lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS;
+}
+
+async function touchKey(id: string, at: Date): Promise<void> {
+  const prisma = await db();
+  await prisma.apiKey.update({ where: { id }, data: { lastUsedAt: at } });
 }

@@ -3,6 +3,7 @@
 import { AppError } from "@/lib/api/errors";
 import { db } from "@/lib/db/client";
 import type { MemberRole, Project } from "@/lib/db/generated/client";
+import { forgetCachedKeys } from "@/lib/keys/key-cache";
 import { createProject } from "@/lib/projects/projects";
 import type { TCreateProject } from "@/lib/projects/schemas";
 import { projectKeyPrefix } from "@/lib/storage/object-key";
@@ -64,6 +65,8 @@ export async function deleteProjectAsOwner(scope: MemberProjectScope, input: { c
     const remaining = await tx.project.findMany({ where: { orgId: project.orgId }, orderBy: { createdAt: "asc" } });
     return { project, remaining };
   });
+  // Its keys went with it: this process stops believing them now, not when they expire from the cache.
+  forgetCachedKeys();
   try {
     await getStore().deletePrefix(projectKeyPrefix(project.id));
   } catch (error) {

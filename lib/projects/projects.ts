@@ -4,6 +4,7 @@ import { paginate, type TListQuery, type PageMode } from "@/lib/api/pagination";
 import { db } from "@/lib/db/client";
 import { Prisma, type Project } from "@/lib/db/generated/client";
 import { canonicalId, newId, randomToken } from "@/lib/ids";
+import { forgetCachedKeys } from "@/lib/keys/key-cache";
 import type { TCreateProject, TUpdateProject } from "@/lib/projects/schemas";
 
 export type OrgScope = { orgId: string };
@@ -62,10 +63,13 @@ export async function getProjectOrThrow(scope: OrgScope, id: string): Promise<Pr
 export async function updateProject(scope: OrgScope, id: string, input: TUpdateProject): Promise<Project> {
   const project = await getProjectOrThrow(scope, id);
   const prisma = await db();
-  return prisma.project.update({
+  const updated = await prisma.project.update({
     where: { id: project.id },
     data: { name: input.name, description: input.description, apiVersion: input.api_version, deliveryAccess: input.delivery_access },
   });
+  // Verified keys carry their project's API version: this process asks again on the next request.
+  forgetCachedKeys();
+  return updated;
 }
 
 /** Deletes the project and everything in it; the caller's own project is refused to avoid lock-out. */
@@ -76,5 +80,6 @@ export async function deleteProject(scope: OrgScope & { callerProjectId?: string
   }
   const prisma = await db();
   await prisma.project.delete({ where: { id: project.id } });
+  forgetCachedKeys();
   return project;
 }

@@ -20,10 +20,15 @@ export type TaskRows = { files: ReadonlyMap<string, File>; at: RenderOrigin };
 export type KnownRows = { files: File[]; alias: string };
 
 /** Every file the tasks point at, and the project's alias: two queries however many tasks (all of one project). */
-export async function loadTaskRows(tasks: Task[], origin: string, options: { known?: KnownRows; projectId?: string } = {}): Promise<TaskRows> {
+export async function loadTaskRows(
+  tasks: Task[],
+  origin: string,
+  options: { known?: KnownRows; projectId?: string; shownOnly?: boolean } = {},
+): Promise<TaskRows> {
   const { known } = options;
   const held = new Set(known?.files.map((f) => f.id));
-  const wanted = tasks.flatMap((t) => [t.inputFileId, t.outputFileId]);
+  // `shownOnly`: renderTask shows an output file only once its task succeeded (a polled task mostly has not).
+  const wanted = tasks.flatMap((t) => [t.inputFileId, !options.shownOnly || t.status === "succeeded" ? t.outputFileId : null]);
   const ids = [...new Set(wanted.filter((id): id is string => Boolean(id) && !held.has(id!)))];
   const projectId = options.projectId ?? tasks[0]?.projectId;
   const prisma = await db();
@@ -104,7 +109,7 @@ export function renderTask(profile: Profile, task: Task, rows: TaskRows, timeSty
 
 export async function presentTasks(profile: Profile, tasks: Task[], origin: string, known?: KnownRows): Promise<Record<string, unknown>[]> {
   if (tasks.length === 0) return [];
-  const rows = await loadTaskRows(tasks, origin, { known });
+  const rows = await loadTaskRows(tasks, origin, { known, shownOnly: true });
   return tasks.map((task) => renderTask(profile, task, rows));
 }
 

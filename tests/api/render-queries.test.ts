@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import { newId } from "@/lib/ids";
+import { forgetCachedKeys } from "@/lib/keys/key-cache";
 import { call, createTestProject, data } from "@/tests/helpers/api";
 import { countQueries } from "@/tests/helpers/query-count";
 
@@ -56,6 +57,8 @@ describe("GET /api/jobs", () => {
     await seedJobs(p.projectId, 100);
     await call("GET", "/api/jobs?limit=1", { key: p.key }); // warms the route module and the key
 
+    // Both counts include the key lookup, however long the first takes (a verified key is remembered for 2 s).
+    forgetCachedKeys();
     const { result, queries, operations } = await countQueries(() => call("GET", "/api/jobs?limit=100", { key: p.key }));
     expect(result.status).toBe(200);
     const jobs = data(result) as { output: string; tasks: { output: unknown; input: unknown }[] }[];
@@ -66,6 +69,7 @@ describe("GET /api/jobs", () => {
     console.info(`GET /api/jobs?limit=100: ${queries} queries (${operations.join(", ")})`);
     expect(queries).toBeLessThanOrEqual(10);
 
+    forgetCachedKeys();
     const one = await countQueries(() => call("GET", "/api/jobs?limit=10", { key: p.key }));
     expect(one.queries).toBe(queries);
   });
