@@ -3,6 +3,7 @@
 // same run, alternating. Targets: ≥ 0.5× the bare server's requests/s, p99 < 25 ms. Needs `next build` first.
 //   npx tsx bench/api.ts [--seconds 8] [--rounds 2]
 import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { Agent, fetch } from "undici";
 import { startBuiltServer } from "../tests/auth/built-server";
 import { createTempDatabase, fmt, loadNow, machineNotes, median, printTable, quantile, runMain, sleep, verdict } from "./lib";
@@ -44,10 +45,36 @@ function startBareServer(port: number, databaseUrl: string): Promise<ChildProces
   });
 }
 
-type Load = { rps: number; p50: number; p99: number; errors: number };
+type Load = { rps: number; p50: number; p99: number; errors: number; cpuMsPerRequest: number };
 
-/** CONCURRENCY loops, each sending its next request when the last answered, for `seconds`. */
-async function load(url: string, seconds: number): Promise<Load> {
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+/** User + system CPU of a process in ms (Linux /proc), NaN elsewhere: a figure other load on the machine barely moves. */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The process serving `next start` on `port` (startBuiltServer keeps its pid to itself; Next.js renames its title). */
+function nextServerPid(port: number): number | undefined {
+  for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (!readFileSync(`/proc/${entry}/cmdline`, "utf8").startsWith("next-server")) continue;
+      if (readFileSync(`/proc/${entry}/environ`, "utf8").split("\0").includes(`PORT=${port}`)) return Number(entry);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return undefined;
+}
+
+/** CONCURRENCY loops, each sending its next request when the last answered, for `seconds`; `pid`'s CPU per answer. */
+async function load(url: string, seconds: number, pid?: number): Promise<Load> {
   const dispatcher = new Agent({ connections: CONCURRENCY, pipelining: 1 });
   const latencies: number[] = [];
   let errors = 0;
@@ -62,10 +89,12 @@ async function load(url: string, seconds: number): Promise<Load> {
     }
   };
   const started = performance.now();
+  const cpuBefore = cpuMs(pid);
   await Promise.all(Array.from({ length: CONCURRENCY }, loop));
   const elapsed = (performance.now() - started) / 1000;
+  const cpuMsPerRequest = (cpuMs(pid) - cpuBefore) / Math.max(1, latencies.length + errors);
   await dispatcher.close();
-  return { rps: latencies.length / elapsed, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), errors };
+  return { rps: latencies.length / elapsed, p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), errors, cpuMsPerRequest };
 }
 
 async function main(): Promise<void> {
@@ -85,33 +114,39 @@ async function main(): Promise<void> {
     if (!task.id) throw new Error(`could not create a task: ${created.status} ${JSON.stringify(task)}`);
     bare = await startBareServer(3191, database.url);
     const targets = { mediabit: `${app.origin}/api/tasks/${task.id}`, bare: `http://127.0.0.1:3191/tasks/${task.id}` };
+    const pids = { mediabit: nextServerPid(3190), bare: bare.pid };
     for (const url of Object.values(targets)) await load(url, 2); // warm both: JIT, pools, route compilation
     const runs: Record<keyof typeof targets, Load[]> = { mediabit: [], bare: [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const name of ["mediabit", "bare"] as const) {
         await sleep(500);
-        const result = await load(targets[name], SECONDS);
+        const result = await load(targets[name], SECONDS, pids[name]);
         runs[name].push(result);
-        console.log(`round ${round + 1} ${name}: ${fmt(result.rps, 0)} req/s, p50 ${fmt(result.p50, 1)} ms, p99 ${fmt(result.p99, 1)} ms, errors ${result.errors} · load ${loadNow()}`);
+        console.log(
+          `round ${round + 1} ${name}: ${fmt(result.rps, 0)} req/s, p50 ${fmt(result.p50, 1)} ms, p99 ${fmt(result.p99, 1)} ms, server CPU ${fmt(result.cpuMsPerRequest, 2)} ms/req, errors ${result.errors} · load ${loadNow()}`,
+        );
       }
     }
     const summary = (name: keyof typeof targets) => ({
       rps: median(runs[name].map((r) => r.rps)),
       p50: median(runs[name].map((r) => r.p50)),
       p99: median(runs[name].map((r) => r.p99)),
+      cpu: median(runs[name].map((r) => r.cpuMsPerRequest)),
       errors: runs[name].reduce((sum, r) => sum + r.errors, 0),
     });
     const mediabit = summary("mediabit");
     const direct = summary("bare");
-    printTable("Medians", ["server", "req/s", "p50 ms", "p99 ms", "errors"], [
-      ["Mediabit GET /api/tasks/{id}", fmt(mediabit.rps, 0), fmt(mediabit.p50, 1), fmt(mediabit.p99, 1), mediabit.errors],
-      ["bare node:http + pg (key + task query, JSON)", fmt(direct.rps, 0), fmt(direct.p50, 1), fmt(direct.p99, 1), direct.errors],
+    printTable("Medians", ["server", "req/s", "p50 ms", "p99 ms", "server CPU ms/req", "errors"], [
+      ["Mediabit GET /api/tasks/{id}", fmt(mediabit.rps, 0), fmt(mediabit.p50, 1), fmt(mediabit.p99, 1), fmt(mediabit.cpu, 2), mediabit.errors],
+      ["bare node:http + pg (key + task query, JSON)", fmt(direct.rps, 0), fmt(direct.p50, 1), fmt(direct.p99, 1), fmt(direct.cpu, 2), direct.errors],
     ]);
     const ratio = mediabit.rps / direct.rps;
     printTable("Targets", ["measure", "value", "target", "result"], [
       ["requests/s vs the bare server", `${fmt(ratio, 2)}×`, `≥ ${TARGET_RATIO}×`, verdict(ratio >= TARGET_RATIO)],
       ["p99 latency", `${fmt(mediabit.p99, 1)} ms`, `< ${TARGET_P99_MS} ms`, verdict(mediabit.p99 < TARGET_P99_MS)],
     ]);
+    // Same work per request: the CPU ratio is the req/s ratio two CPU-bound servers would show, whatever else the machine runs.
+    console.log(`server CPU per request: Mediabit ${fmt(mediabit.cpu, 2)} ms vs bare ${fmt(direct.cpu, 2)} ms (${fmt(direct.cpu / mediabit.cpu, 2)}×)`);
     console.log(`\nload avg at end: ${loadNow()}`);
   } finally {
     bare?.kill("SIGKILL");
