@@ -7,6 +7,7 @@ import { sweepOrphanedBytes } from "@/lib/files/orphaned-bytes";
 import { scratchDir } from "@/lib/files/scratch";
 import { deleteExpiredMedia } from "@/lib/media-items/media";
 import { getStore } from "@/lib/storage/store";
+import { sweepChunkedUploads } from "@/lib/uploads/chunked";
 import { sweepExpiredUploads } from "@/lib/uploads/tus";
 import { sweepDirectUploads } from "@/lib/uploads/s3-direct";
 
@@ -43,4 +44,6 @@ export async function runMaintenance(): Promise<void> {
   await sweepOrphanedBytes();
   // What browser uploads straight to the bucket left there: staging objects and multipart uploads past 24 h.
   await sweepDirectUploads();
+  // PUT uploads: resumable ones idle for 24 h, and their chunk files.
+  await sweepChunkedUploads();
 }

@@ -4,6 +4,7 @@ import { access, readFile, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { runMaintenance } from "@/lib/maintenance";
 import { chunksDir, sweepChunkedUploads } from "@/lib/uploads/chunked";
 import { call, createTestProject, type TestProject } from "@/tests/helpers/api";
 import { mediaFixture } from "@/tests/helpers/media-fixtures";
@@ -293,6 +294,17 @@ describe("expiry of unfinished chunked uploads", () => {
     expect(again.status).toBe(202);
     expect(again.body.id).not.toBe(res.body.id);
     expect(again.body.bytes_received).toBe(first.bytes.length);
+  });
+
+  it("is part of the maintenance run", async () => {
+    const p = await project();
+    const [first] = chunksOf(video, 2) as [Chunk, Chunk];
+    const res = await sendChunk(p, `/f/${p.alias}/maintained.mp4`, first, video.length);
+    const prisma = await db();
+    await prisma.upload.update({ where: { id: res.body.id }, data: { lastByteAt: new Date(Date.now() - 25 * 3600 * 1000) } });
+    await runMaintenance();
+    expect((await prisma.upload.findUniqueOrThrow({ where: { id: res.body.id } })).status).toBe("expired");
+    expect(await exists(path.join(chunksDir(), res.body.id))).toBe(false);
   });
 
   it("expires a simple PUT's upload left uploading by a crash", async () => {
