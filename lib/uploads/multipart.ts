@@ -19,6 +19,11 @@ function tooLarge(): AppError {
   return new AppError("payload_too_large", `The upload is larger than this server accepts (${env().MEDIABIT_MAX_FILE_BYTES} bytes, MEDIABIT_MAX_FILE_BYTES); nothing was stored.`);
 }
 
+/** The client stopped sending (a dropped connection, a cancelled request): nothing was kept, the URL is as it was. */
+function interrupted(): AppError {
+  return new AppError("request_invalid", "The upload was interrupted before all its bytes arrived; nothing was stored. Send it again.");
+}
+
 function bodyStream(request: Request): Readable {
   if (!request.body) throw new AppError("invalid_input", "The request has no body: send the file's bytes.");
   const declared = Number(request.headers.get("content-length") ?? "0");
@@ -40,7 +45,13 @@ function scratchOptions(options: ReceiveOptions) {
 
 /** A raw PUT: the body is the file. */
 export async function receiveRawBody(request: Request, options: ReceiveOptions): Promise<ReceivedBody> {
-  return { scratch: await writeScratch(bodyStream(request), scratchOptions(options)) };
+  const source = bodyStream(request);
+  try {
+    return { scratch: await writeScratch(source, scratchOptions(options)) };
+  } catch (error) {
+    if (!(error instanceof AppError) && (source.errored || options.signal?.aborted)) throw interrupted();
+    throw error;
+  }
 }
 
 /** A `multipart/form-data` POST: the `file` part is the file (its filename is the client's name for it). */
@@ -59,10 +70,18 @@ export async function receiveMultipartBody(request: Request, options: ReceiveOpt
   return new Promise<ReceivedBody>((resolve, reject) => {
     let receiving: Promise<ReceivedBody> | undefined;
     let settled = false;
+    // A body that stopped arriving is the client's abort; a malformed one is a 400 saying why.
+    const classify = (error: unknown): unknown => {
+      if (error instanceof AppError) return error;
+      if (source.errored || options.signal?.aborted) return interrupted();
+      return new AppError("request_invalid", `The multipart body cannot be read: ${(error as Error).message}.`);
+    };
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
       source.destroy();
+      // A part received whole before the body failed is not kept either.
+      receiving?.then((received) => received.scratch.remove(), () => undefined);
       reject(error);
     };
     parser.on("file", (field, stream, info) => {
@@ -71,21 +90,20 @@ export async function receiveMultipartBody(request: Request, options: ReceiveOpt
         return;
       }
       receiving = writeScratch(stream, scratchOptions(options)).then((scratch) => ({ scratch, clientFilename: info.filename || undefined }));
-      receiving.catch(fail);
+      receiving.catch((error: unknown) => fail(classify(error)));
     });
     parser.on("close", () => {
+      if (source.errored || options.signal?.aborted) return fail(interrupted());
       if (!receiving) return fail(new AppError("invalid_input", "The multipart body has no `file` field: send the upload in a part named `file`."));
-      receiving.then((received) => {
-        if (settled) return void received.scratch.remove();
-        settled = true;
-        resolve(received);
-      }, fail);
+      receiving.then(
+        (received) => {
+          if (settled) return;
+          settled = true;
+          resolve(received);
+        },
+        (error: unknown) => fail(classify(error)),
+      );
     });
-    pipeline(source, parser).catch((error: unknown) => {
-      if (error instanceof AppError) return fail(error);
-      const reason = (error as Error).message;
-      // A body that stopped arriving is the client's abort; a malformed one is a 400.
-      fail(source.errored || options.signal?.aborted ? error : new AppError("request_invalid", `The multipart body cannot be read: ${reason}.`));
-    });
+    pipeline(source, parser).catch((error: unknown) => fail(classify(error)));
   });
 }

@@ -172,6 +172,40 @@ describe("upload URL rules", () => {
     expect((await send("POST", upload.url, multipart(small))).status).toBe(200);
   });
 
+  it("keeps nothing of an attempt whose body breaks off, and the URL still takes the upload", async () => {
+    const project = await createTestProject("latest");
+    const video = await readFile(await mediaFixture("videoNoAudio"));
+    const upload = await newUploadUrl(project.key, { filename: "retry.mp4" });
+    // Half the bytes, then the connection fails: raw, and inside a multipart body.
+    const breaking = (head: Uint8Array) =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(head);
+        },
+        pull(controller) {
+          controller.error(new Error("socket hang up"));
+        },
+      });
+    const half = new Uint8Array(video.subarray(0, video.length >> 1));
+    const raw = await dispatch(new Request(upload.url, { method: "PUT", body: breaking(half), duplex: "half" } as RequestInit));
+    expect(raw.status).toBe(400);
+    expect(await raw.json()).toMatchObject({ message: expect.stringMatching(/interrupted/) });
+    const boundary = "----mediabit-test";
+    const head = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\nContent-Type: video/mp4\r\n\r\n`), half]);
+    const multipartCut = await dispatch(
+      new Request(upload.url, { method: "POST", headers: { "content-type": `multipart/form-data; boundary=${boundary}` }, body: breaking(new Uint8Array(head)), duplex: "half" } as RequestInit),
+    );
+    expect(multipartCut.status).toBe(400);
+    expect(await multipartCut.json()).toMatchObject({ message: expect.stringMatching(/interrupted/) });
+    expect(await counts(project.projectId)).toEqual({ files: 0, media: 0 });
+    expect(await scratchLeftovers(upload.id)).toEqual([]);
+    const status = await call("GET", `/api/uploads/${upload.id}`, { key: project.key });
+    expect(status.body).toMatchObject({ status: "waiting", bytes_received: 0 });
+    const ok = await send("PUT", upload.url, video);
+    expect(ok.status).toBe(200);
+    expect(sha256(await delivered(ok.body.url))).toBe(sha256(video));
+  });
+
   it("refuses HTML with a 400, keeps nothing, and the URL still takes media", async () => {
     const project = await createTestProject("latest");
     const html = await readFile(await mediaFixture("htmlPage"));
