@@ -4,17 +4,19 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ComponentType, SVGProps } from "react";
 import { cn } from "@/components/ui/cn";
+import { VideoIcon } from "@/components/media/icons";
 import { DatabaseIcon, HomeIcon, KeyIcon, SettingsIcon, UsersIcon } from "@/components/ui/icons";
 
 type NavItem = { href: string; label: string; icon: ComponentType<SVGProps<SVGSVGElement>>; isExact?: boolean };
 type NavSection = { title: string; items: NavItem[] };
 
-// Media, Tasks and Webhooks join the "Project" section as they ship.
+// Tasks and Webhooks join the "Project" section as they ship.
 const SECTIONS: NavSection[] = [
   {
     title: "Project",
     items: [
       { href: "/dashboard", label: "Overview", icon: HomeIcon, isExact: true },
+      { href: "/dashboard/media", label: "Media", icon: VideoIcon },
       { href: "/dashboard/keys", label: "API keys", icon: KeyIcon },
       { href: "/dashboard/connections", label: "Connections", icon: DatabaseIcon },
       { href: "/dashboard/settings", label: "Settings", icon: SettingsIcon },
