@@ -54,6 +54,21 @@ describe("PUT /f/<alias>/<path> with an API key", () => {
     expect(files[0]!.version).toBe(2);
   });
 
+  it("gives simultaneous PUTs to one path one version each, and delivers the last one's bytes", async () => {
+    const p = await project();
+    await put(`/f/${p.alias}/race.png`, png, { key: p.key });
+    const results = await Promise.all([put(`/f/${p.alias}/race.png`, otherPng, { key: p.key }), put(`/f/${p.alias}/race.png`, png, { key: p.key })]);
+    expect(results.map((r) => r.status)).toEqual([201, 201]);
+    expect(results.map((r) => r.body.version).sort()).toEqual([2, 3]);
+    const last = results.find((r) => r.body.version === 3)!;
+    const served = await download(last.body.url);
+    expect(served.bytes.length).toBe(last.body.filesize);
+    expect(sha256(served.bytes)).toBe(sha256(last.body.filesize === png.length ? png : otherPng));
+    const files = await filesIn(p.projectId);
+    expect(files).toHaveLength(1);
+    expect(files[0]!.version).toBe(3);
+  });
+
   it("answers in the project's envelope with the version, and sanitises the names taken from the path", async () => {
     const p = await project("2025-01-01");
     const res = await put(`/f/${p.alias}/My%20Photos/sub%2F..%2Fdir/summer%20day.png`, png, { key: p.key });
