@@ -29,18 +29,39 @@ const SIGNATURE_FAILURES = {
   invalid: "The signature does not match this URL.",
 } as const;
 
+// Signed URLs are made for browsers uploading straight here from another origin; no cookie is ever involved.
+const CORS_HEADERS = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Expose-Headers": "Range, X-Request-Id, Ittybit-Version",
+};
+
+/** The CORS preflight of a PUT (answered for any path: it reveals nothing). */
+export function answerPutPreflight(): Response {
+  return new Response(null, {
+    status: 204,
+    headers: {
+      ...CORS_HEADERS,
+      "Access-Control-Allow-Methods": "PUT",
+      "Access-Control-Allow-Headers": "Authorization, Content-Type, Content-Range, Accept-Version, Ittybit-Version",
+      "Access-Control-Max-Age": "86400",
+    },
+  });
+}
+
 /** Answers a PUT to a delivery path: 201 with the file, 202 with the progress of an unfinished resumable upload, or an error. */
 export async function receivePut(request: Request, alias: string, segments: string[]): Promise<Response> {
   const info: RequestInfo = { requestId: newRequestId(), profile: resolveProfileLeniently(request.headers), url: publicUrl(request) };
+  let response: Response;
   try {
     const caller = await authorizePut(request, info, alias, segments.join("/"));
     const target = putTarget(caller, segments, info.profile);
     const contentRange = request.headers.get("content-range");
-    const response = contentRange === null ? await putWhole(request, info, target) : await putChunk(request, info, target, parseContentRange(contentRange));
-    return toResponse(info, response);
+    response = toResponse(info, contentRange === null ? await putWhole(request, info, target) : await putChunk(request, info, target, parseContentRange(contentRange)));
   } catch (error) {
-    return failureResponse(info, error);
+    response = failureResponse(info, error);
   }
+  for (const [name, value] of Object.entries(CORS_HEADERS)) response.headers.set(name, value);
+  return response;
 }
 
 /**

@@ -6,7 +6,7 @@ import { db } from "@/lib/db/client";
 import { resetEnvForTests } from "@/lib/env";
 import { scratchDir } from "@/lib/files/scratch";
 import { projectSigningSecret, signPath } from "@/lib/storage/signing";
-import { call, createTestProject, type TestProject } from "@/tests/helpers/api";
+import { call, createTestProject, dispatch, type TestProject } from "@/tests/helpers/api";
 import { mediaFixture } from "@/tests/helpers/media-fixtures";
 import { aliasOf, download, problem, put, sha256, streamOf } from "./put-helpers";
 
@@ -143,6 +143,25 @@ describe("PUT to a signed URL", () => {
     expect(again.body).toMatchObject({ id: res.body.id, version: 2 });
     const upload = await (await db()).upload.findFirstOrThrow({ where: { projectId: p.projectId } });
     expect(upload.apiKeyId).toBeNull();
+  });
+
+  it("lets a browser on another origin PUT: the preflight allows it, and answers (refusals too) are readable cross-origin", async () => {
+    const p = await project();
+    const url = await signed(p, { filename: "cors.png", method: "put" });
+    const preflight = await dispatch(
+      new Request(new URL(url, "http://localhost:3000"), { method: "OPTIONS", headers: { origin: "https://app.example", "access-control-request-method": "PUT", "access-control-request-headers": "content-type,content-range" } }),
+    );
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+    expect(preflight.headers.get("access-control-allow-methods")).toContain("PUT");
+    expect(preflight.headers.get("access-control-allow-headers")).toMatch(/Content-Range/);
+    const res = await put(url, png, { headers: { origin: "https://app.example", "content-type": "image/png" } });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("access-control-expose-headers")).toMatch(/Range/);
+    const refused = await put(url.replace("/cors.png", "/other.png"), png, { headers: { origin: "https://app.example" } });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("access-control-allow-origin")).toBe("*");
   });
 
   it("refuses an expired, tampered, get-method or other-path signature with 403 and stores nothing", async () => {

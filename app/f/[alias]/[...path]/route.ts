@@ -1,7 +1,8 @@
 // GET/HEAD /f/{project alias}/{folder…}/{filename} — file delivery (Range, ETag, signed URLs)
 // PUT /f/{project alias}/{folder…}/{filename} — upload to that path (API key or PUT-signed URL; Content-Range: resumable)
+// OPTIONS — the CORS preflight of such a PUT from a browser
 import { deliver } from "@/lib/delivery/deliver";
-import { receivePut } from "@/lib/uploads/put";
+import { answerPutPreflight, receivePut } from "@/lib/uploads/put";
 
 type Params = { params: Promise<{ alias: string; path: string[] }> };
 
@@ -18,3 +19,4 @@ async function upload(request: Request, { params }: Params): Promise<Response> {
 export const GET = handle;
 export const HEAD = handle;
 export const PUT = upload;
+export const OPTIONS = answerPutPreflight;
