@@ -86,21 +86,25 @@ async function onUploadCreate(request: Request, tus: TusUpload): Promise<{ metad
   return {};
 }
 
-async function onUploadFinish(request: Request, tus: TusUpload): Promise<{ status_code?: number; headers?: Record<string, string>; body?: string }> {
-  const context = contextOf(request);
-  const received = { path: path.join(tusDir(), tus.id), size: tus.offset };
+/** Publishes a tus upload whose bytes are all there; refused bytes are removed and the URL stays usable for a new attempt. */
+async function publishTus(context: TusContext, tusId: string, size: number): Promise<void> {
   try {
-    context.published = await publishUpload(context.upload.id, received);
+    context.published = await publishUpload(context.upload.id, { path: path.join(tusDir(), tusId), size });
   } catch (error) {
     if (!(error instanceof AppError) || error.status >= 500) throw error;
-    // Refused bytes are gone; the URL stays usable for a new attempt.
     context.refused = error;
-    await removeTusFiles(tus.id);
+    await removeTusFiles(tusId);
     const prisma = await db();
     await prisma.upload.updateMany({ where: { id: context.upload.id, status: { not: "completed" } }, data: { status: "waiting", tusId: null, bytesReceived: 0n, totalBytes: null } });
-    throw tusError(error.status, error.message);
+    return;
   }
-  await removeTusFiles(tus.id);
+  await removeTusFiles(tusId);
+}
+
+async function onUploadFinish(request: Request, tus: TusUpload): Promise<{ status_code?: number; headers?: Record<string, string>; body?: string }> {
+  const context = contextOf(request);
+  await publishTus(context, tus.id, tus.offset);
+  if (context.refused) throw tusError(context.refused.status, context.refused.message);
   return {};
 }
 
@@ -145,6 +149,11 @@ export async function handleTus(request: Request, context: TusContext): Promise<
   contexts.set(request, context);
   const response = await tusServer().handleWeb(request);
   const offset = response.headers.get("upload-offset");
+  // All bytes there but never published (the process died between the last write and publishing): a client resuming
+  // sees a complete upload and sends nothing more, so its HEAD publishes.
+  if (request.method === "HEAD" && response.status === 200 && context.tusId && offset !== null && offset === response.headers.get("upload-length")) {
+    await publishTus(context, context.tusId, Number(offset));
+  }
   const finished = context.published || context.refused;
   if (!finished && offset !== null && response.status < 300) {
     if (request.method === "PATCH") await recordProgress(context.upload.id, Number(offset));

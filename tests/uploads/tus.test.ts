@@ -2,7 +2,7 @@
 // PATCH answers the published file and the bytes read back identical through delivery.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { appendFile, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
@@ -176,6 +176,25 @@ describe("tus on an upload URL", () => {
     expect((await prisma.upload.findUniqueOrThrow({ where: { id: upload.id } })).status).toBe("expired");
     expect((await prisma.upload.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe("waiting");
     expect((await tus("POST", upload.url, { "Upload-Length": "10" })).status).toBe(410);
+  });
+
+  it("publishes on HEAD an upload whose bytes all arrived but were never published (a crash in between)", async () => {
+    const project = await createTestProject("latest");
+    const video = await readFile(await mediaFixture("videoNoAudio"));
+    const upload = await newUploadUrl(project.key, { filename: "crashed.mp4" });
+    const location = await create(upload.url, video.length);
+    await patch(location, 0, video.subarray(0, 100));
+    // What a process killed after writing the last bytes and before publishing leaves behind.
+    await appendFile(path.join(tusDir(), location.split("/").at(-1)!), video.subarray(100));
+    const head = await tus("HEAD", location);
+    expect(head.status).toBe(200);
+    expect(head.headers.get("upload-offset")).toBe(String(video.length));
+    const status = await call("GET", `/api/uploads/${upload.id}`, { key: project.key });
+    expect(status.body).toMatchObject({ status: "completed", file_id: expect.stringMatching(/^file_/) });
+    const file = await call("GET", `/api/files/${status.body.file_id}`, { key: project.key });
+    expect(file.body).toMatchObject({ filename: "crashed.mp4", filesize: video.length });
+    const delivered = await dispatch(new Request(file.body.url));
+    expect(sha256(Buffer.from(await delivered.arrayBuffer()))).toBe(sha256(video));
   });
 
   it("does not let one upload URL reach another's tus upload", async () => {
