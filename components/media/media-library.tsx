@@ -38,6 +38,8 @@ function isSettling(page: MediaPage | undefined): boolean {
 export function MediaLibrary({ projectId, maxFileBytes, transport, initial, curl }: MediaLibraryProps) {
   const queryClient = useQueryClient();
   const queryKey = ["media", projectId];
+  const [uppy, setUppy] = useState<MediaUppy | null>(null);
+  const awaitingServer = useAwaitingServer(uppy, () => void queryClient.invalidateQueries({ queryKey: ["media", projectId] }));
   const list = useQuery({
     queryKey,
     queryFn: async (): Promise<MediaPage> => {
@@ -46,13 +48,12 @@ export function MediaLibrary({ projectId, maxFileBytes, transport, initial, curl
       return { items: result.items, total: result.total };
     },
     initialData: initial,
-    // Until every item has settled (ready or failed), so a new upload turns ready without a reload.
-    refetchInterval: (query) => (isSettling(query.state.data) ? POLL_MS : false),
+    // While files are with the server and until every item has settled, so a new upload turns ready without a reload.
+    refetchInterval: (query) => (awaitingServer > 0 || isSettling(query.state.data) ? POLL_MS : false),
   });
 
   const [refusals, setRefusals] = useState<string[]>([]);
   const [folder, setFolder] = useState("");
-  const [uppy, setUppy] = useState<MediaUppy | null>(null);
   useEffect(() => {
     // Created in the browser only: golden retriever reads IndexedDB as it starts.
     setUppy(
@@ -125,6 +126,42 @@ export function MediaLibrary({ projectId, maxFileBytes, transport, initial, curl
       {page.items.length === 0 ? <EmptyLibrary curl={curl} maxFileBytes={maxFileBytes} /> : <MediaList items={page.items} total={page.total} />}
     </>
   );
+}
+
+/**
+ * How many files have sent their last byte and await the server's answer (it checks and stores them meanwhile, and
+ * lists them as processing); `onAllSent` fires as each gets there, so the list can show it at once.
+ */
+function useAwaitingServer(uppy: MediaUppy | null, onAllSent: () => void): number {
+  const [count, setCount] = useState(0);
+  const notify = useRef(onAllSent);
+  useEffect(() => {
+    notify.current = onAllSent;
+  });
+  useEffect(() => {
+    if (!uppy) return;
+    const waiting = new Set<string>();
+    const onProgress = (file: { id: string } | undefined, progress: { bytesUploaded: number; bytesTotal: number | null }) => {
+      if (!file || !progress.bytesTotal || progress.bytesUploaded < progress.bytesTotal || waiting.has(file.id)) return;
+      waiting.add(file.id);
+      setCount(waiting.size);
+      notify.current();
+    };
+    const onAnswered = (file: { id: string } | undefined) => {
+      if (file && waiting.delete(file.id)) setCount(waiting.size);
+    };
+    uppy.on("upload-progress", onProgress);
+    uppy.on("upload-success", onAnswered);
+    uppy.on("upload-error", onAnswered);
+    uppy.on("file-removed", onAnswered);
+    return () => {
+      uppy.off("upload-progress", onProgress);
+      uppy.off("upload-success", onAnswered);
+      uppy.off("upload-error", onAnswered);
+      uppy.off("file-removed", onAnswered);
+    };
+  }, [uppy]);
+  return count;
 }
 
 function EmptyLibrary({ curl, maxFileBytes }: { curl: string; maxFileBytes: number }) {

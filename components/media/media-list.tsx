@@ -46,7 +46,7 @@ export function MediaList({ items, total }: { items: MediaItemView[]; total: num
         {items.map((item) => {
           const status = STATUS[item.status];
           return (
-            <li key={item.mediaId} data-testid="media-row" data-media-id={item.mediaId} data-status={item.status} className="flex items-center gap-3 px-4 py-3">
+            <li key={item.id} data-testid="media-row" data-media-id={item.mediaId ?? undefined} data-status={item.status} className="flex items-center gap-3 px-4 py-3">
               <Thumbnail item={item} />
               <div className="min-w-0 flex-1">
                 <div className="truncate text-[13px] font-medium text-zinc-900" title={item.folder ? `${item.folder}/${item.name}` : item.name}>

@@ -52,6 +52,8 @@ function statusText(state: FileState, file: MediaFile, value: number): string {
     case "paused":
       return `Paused at ${value}%`;
     case "uploading":
+      // Every byte is sent: the server is checking and storing the file before it answers.
+      if (value === 100) return "Sent; the server is checking the file…";
       return `${value}% · ${formatBytes(uploadedBytes(file))} of ${formatBytes(file.size ?? 0)}`;
     case "waiting":
       return "Waiting to start";

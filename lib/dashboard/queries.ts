@@ -5,6 +5,7 @@ import type { Connection } from "@/lib/db/generated/client";
 import { deliveryUrl } from "@/lib/files/render";
 import type { ProjectScope } from "@/lib/keys/keys";
 import { listMedia } from "@/lib/media-items/media";
+import { kindFromFileName } from "@/lib/media/mime";
 import { projectSigningSecret, signedUrl } from "@/lib/storage/signing";
 
 const PAGE_SIZE = 100;
@@ -19,9 +20,11 @@ export async function listAllConnections(scope: ProjectScope): Promise<Connectio
   }
 }
 
-/** One row of the dashboard's media page: a media item shown by its original file. */
+/** One row of the dashboard's media page: a media item shown by its original file, or an upload being published. */
 export type MediaItemView = {
-  mediaId: string;
+  /** The media id, or for an upload not yet published the upload's id. */
+  id: string;
+  mediaId: string | null;
   fileId: string | null;
   kind: "video" | "image" | "audio" | null;
   name: string;
@@ -59,6 +62,7 @@ export async function listMediaLibrary(scope: ProjectScope, origin: string): Pro
     const still = file?.kind === "image" ? file : media.files.find((f) => f.kind === "image" && f.status === "ready" && !f.packageDir);
     const kind = media.kind ?? file?.kind ?? null;
     return {
+      id: media.id,
       mediaId: media.id,
       fileId: file?.id ?? null,
       kind: kind && KINDS.has(kind) ? (kind as MediaItemView["kind"]) : null,
@@ -75,5 +79,40 @@ export async function listMediaLibrary(scope: ProjectScope, origin: string): Pro
       createdAt: media.createdAt.toISOString(),
     };
   });
-  return { items: views, total: page.page?.total ?? views.length };
+  const publishing = (await listPublishingUploads(scope)).map(
+    (upload): MediaItemView => ({
+      id: upload.id,
+      mediaId: null,
+      fileId: null,
+      kind: upload.filename ? kindFromFileName(upload.filename) : null,
+      name: upload.filename ?? "Upload",
+      folder: upload.folder,
+      size: Number(upload.totalBytes ?? upload.bytesReceived),
+      type: null,
+      status: "processing",
+      url: null,
+      thumbnailUrl: null,
+      width: null,
+      height: null,
+      duration: null,
+      createdAt: upload.createdAt.toISOString(),
+    }),
+  );
+  const merged = [...publishing, ...views].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, MEDIA_PAGE_SIZE);
+  return { items: merged, total: (page.page?.total ?? views.length) + publishing.length };
+}
+
+// An upload whose last byte came longer ago than this is not being published any more (it failed or was abandoned).
+const PUBLISHING_WITHIN_MS = 10 * 60 * 1000;
+
+/** Uploads (any way in) whose bytes have all arrived and whose file is still being checked and stored. */
+async function listPublishingUploads(scope: ProjectScope) {
+  const prisma = await db();
+  const uploads = await prisma.upload.findMany({
+    where: { projectId: scope.projectId, status: "uploading", fileId: null, totalBytes: { not: null }, lastByteAt: { gte: new Date(Date.now() - PUBLISHING_WITHIN_MS) } },
+    select: { id: true, filename: true, folder: true, totalBytes: true, bytesReceived: true, createdAt: true },
+    orderBy: { createdAt: "desc" },
+    take: MEDIA_PAGE_SIZE,
+  });
+  return uploads.filter((upload) => upload.totalBytes !== null && upload.bytesReceived >= upload.totalBytes);
 }
