@@ -46,7 +46,11 @@ export async function publishUpload(uploadId: string, received: ReceivedBytes, o
   const upload = await prisma.upload.findUniqueOrThrow({ where: { id: uploadId } });
   if (upload.status === "completed" && upload.fileId) return { file: await withAlias(upload.fileId), upload, created: false };
   try {
-    return await publish(upload, received, options.signal);
+    return await publish(upload, received, options.signal).catch((error: unknown) => {
+      // Two PUTs to a new path at once: the one that lost the race to create the file publishes its next version.
+      if (error instanceof AppError && error.code === "conflict" && PATH_ADDRESSED.has(upload.kind)) return publish(upload, received, options.signal);
+      throw error;
+    });
   } catch (error) {
     if (error instanceof AlreadyCompleted) {
       const done = await prisma.upload.findUniqueOrThrow({ where: { id: uploadId } });
@@ -75,12 +79,15 @@ async function publish(upload: Upload, received: ReceivedBytes, signal: AbortSig
   if (replaced && replaced.packageDir) throw new AppError("conflict", `'${replaced.path}' is a package (${replaced.type}); upload to another path.`);
   const fileId = replaced?.id ?? newId("file");
   const filename = replaced?.filename ?? (named ? await freeName(upload.projectId, folder, sanitizeFilename(named)) : `${fileId}.${extensionFor(probe)}`);
-  const version = (replaced?.version ?? 0) + 1;
-  // Each version has its own key, so replacing bytes never overwrites what a reader may still be streaming.
-  const key = objectKey({ projectId: upload.projectId, fileId, name: version === 1 ? filename : `v${version}-${filename}` });
+  // Each version has its own key (unique even when two PUTs replace the same file at once), so replacing bytes never
+  // overwrites what a reader may still be streaming.
+  const key = objectKey({ projectId: upload.projectId, fileId, name: replaced ? `v${replaced.version + 1}-${randomToken(6)}-${filename}` : filename });
   const staged = await stageFile(key, received.path, probe.mime, received.size);
 
-  let mediaId = replaced?.mediaId ?? newId("med");
+  const mediaId = replaced?.mediaId ?? newId("med");
+  let superseded: string | null = null;
+  // A replaced file as this publish left it (another PUT may have made a later version by the time it answers).
+  let version: FileWithProject | undefined;
   try {
     await prisma.$transaction(
       async (tx) => {
@@ -89,16 +96,21 @@ async function publish(upload: Upload, received: ReceivedBytes, signal: AbortSig
           data: { status: "completed", fileId, mediaId, bytesReceived: BigInt(received.size), completedAt: new Date(), error: null },
         });
         if (count === 0) throw new AlreadyCompleted();
+        // Rows first: a path taken meanwhile fails here, before the bytes move, so the caller can publish again.
+        if (replaced) {
+          const [current] = await tx.$queryRaw<{ storage_key: string | null }[]>`SELECT storage_key FROM files WHERE id = ${replaced.id} FOR UPDATE`;
+          superseded = current?.storage_key ?? null;
+        } else {
+          await createMediaAndFile(tx, upload, { fileId, mediaId, folder, filename, probe });
+        }
         const stored = await staged.commit();
         const facts = fileFactsFromProbe(probe, { key, size: stored.size, etag: stored.etag });
         if (replaced) {
-          await tx.file.update({ where: { id: replaced.id }, data: { ...facts, version: { increment: 1 } } });
+          version = await tx.file.update({ where: { id: replaced.id }, data: { ...facts, version: { increment: 1 } }, include: { project: { select: { alias: true } } } });
           await tx.media.update({ where: { id: replaced.mediaId }, data: { kind: probe.kind } });
-          mediaId = replaced.mediaId;
-          return;
+        } else {
+          await publishFileRow(tx, fileId, facts, { defaultNamed: false, folder, filename });
         }
-        await createMediaAndFile(tx, upload, { fileId, mediaId, folder, filename, probe });
-        await publishFileRow(tx, fileId, facts, { defaultNamed: false, folder, filename });
       },
       { timeout: 60_000 },
     );
@@ -106,9 +118,9 @@ async function publish(upload: Upload, received: ReceivedBytes, signal: AbortSig
     await staged.abort();
     throw error;
   }
-  if (replaced?.storageKey && replaced.storageKey !== key) await getStore().delete(replaced.storageKey).catch(() => undefined);
+  if (superseded && superseded !== key) await getStore().delete(superseded).catch(() => undefined);
   const done = await prisma.upload.findUniqueOrThrow({ where: { id: upload.id } });
-  return { file: await withAlias(fileId), upload: done, created: true };
+  return { file: version ?? (await withAlias(fileId)), upload: done, created: true };
 }
 
 async function createMediaAndFile(tx: Prisma.TransactionClient, upload: Upload, names: { fileId: string; mediaId: string; folder: string | null; filename: string; probe: TProbe }): Promise<File> {

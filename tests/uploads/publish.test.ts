@@ -93,4 +93,21 @@ describe("publishUpload", () => {
     const stored = await getStore().get(put.file.storageKey!);
     expect(stored.size).toBe((await readFile(second)).length);
   });
+
+  it("publishes two PUTs racing to one new path as versions 1 and 2 of one file, keeping only the latest bytes", async () => {
+    const { projectId } = await createTestProject("latest");
+    const first = await mediaFixture("videoNoAudio");
+    const second = await mediaFixture("videoWithAudio");
+    const uploads = [await newUpload(projectId, { kind: "put", filename: "race.mp4" }), await newUpload(projectId, { kind: "put", filename: "race.mp4" })];
+    const results = await Promise.all([publishUpload(uploads[0].id, await scratchCopy(first)), publishUpload(uploads[1].id, await scratchCopy(second))]);
+    expect(results.map((r) => r.file.id)).toEqual([results[0].file.id, results[0].file.id]);
+    expect(results.map((r) => r.file.version).sort()).toEqual([1, 2]);
+    const prisma = await db();
+    const files = await prisma.file.findMany({ where: { projectId } });
+    expect(files).toHaveLength(1);
+    expect(files[0]!.version).toBe(2);
+    const keys: string[] = [];
+    for await (const key of getStore().list(`projects/${projectId}/files/`)) keys.push(key);
+    expect(keys).toEqual([files[0]!.storageKey]);
+  });
 });
