@@ -36,6 +36,18 @@ export async function bigVideo(): Promise<Fixture> {
   return { path: output, name: "launch-clip.mp4", type: "video/mp4" };
 }
 
+/** A small real PNG (one testsrc2 frame, 640×360). */
+export async function smallImage(): Promise<Fixture> {
+  const output = path.join(CACHE_DIR, "frame-640x360-v1.png");
+  if (!existsSync(output)) {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    const partial = `${output}.${process.pid}.part.png`;
+    await run("ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=1", "-frames:v", "1", partial], { timeout: 60_000 });
+    renameSync(partial, output);
+  }
+  return { path: output, name: "poster.png", type: "image/png" };
+}
+
 /** Text with a video's name and type: the browser lets it through, the server's sniffing refuses it. */
 export function fakeVideo(): Fixture {
   mkdirSync(CACHE_DIR, { recursive: true });

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect, test, type Locator, type Page, type Route } from "@playwright/test";
 import { shot, signUp, uniqueEmail } from "./helpers";
-import { bigVideo, fakeVideo, textFile, type Fixture } from "./media-fixtures";
+import { bigVideo, fakeVideo, smallImage, textFile, type Fixture } from "./media-fixtures";
 
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
@@ -58,6 +58,9 @@ function deferred(): Deferred {
 class UploadNetwork {
   creations = 0;
   patches = 0;
+  /** The upload URLs tus created uploads at, in order. */
+  readonly creationUrls: string[] = [];
+  private expiredCreations = 0;
   private hold: { at: number; reached: Deferred; release: Deferred } | null = null;
   private cuts = 0;
   private cutsDone = deferred();
@@ -80,9 +83,21 @@ class UploadNetwork {
     return this.cutsDone.promise;
   }
 
+  /** The next `count` tus creations are answered as the server answers a used or expired upload URL. */
+  expireNextCreations(count: number): void {
+    this.expiredCreations = count;
+  }
+
   private async handle(route: Route): Promise<void> {
     const method = route.request().method();
-    if (method === "POST") this.creations++;
+    if (method === "POST") {
+      this.creations++;
+      this.creationUrls.push(route.request().url());
+      if (this.expiredCreations > 0) {
+        this.expiredCreations--;
+        return route.fulfill({ status: 410, contentType: "text/plain", body: "This upload URL has been used or has expired.\n" });
+      }
+    }
     if (method !== "PATCH") return route.continue();
     this.patches++;
     if (this.hold && this.patches === this.hold.at) {
@@ -245,4 +260,31 @@ test("a reload mid-upload resumes the same upload where it stopped", async ({ pa
   expect(net.creations).toBe(1);
   await expect(mediaRow(page, video.name)).toHaveAttribute("data-status", "ready", { timeout: 60_000 });
   await expect(page.getByTestId("media-row")).toHaveCount(1);
+});
+
+test("an upload link that expired is replaced by a new one on retry, and the image gets its thumbnail", async ({ page }) => {
+  const image = await smallImage();
+  const net = new UploadNetwork();
+  await net.install(page);
+  await openMediaPage(page, "media-expired");
+
+  net.expireNextCreations(1);
+  await dropFile(page, image);
+  const row = uploadRow(page, image.name);
+  await expect(row).toHaveAttribute("data-state", "failed");
+  await expect(row.getByTestId("upload-status")).toHaveText("The upload link expired before the file arrived. Retry to start again with a new link.");
+
+  await row.getByRole("button", { name: `Retry ${image.name}` }).click();
+  await expect(row).toHaveAttribute("data-state", "done");
+  expect(net.creationUrls).toHaveLength(2);
+  expect(new Set(net.creationUrls).size).toBe(2);
+
+  const item = mediaRow(page, image.name);
+  await expect(item).toHaveAttribute("data-status", "ready");
+  await expect(item).toContainText("Image");
+  await expect(item).toContainText("640×360");
+  // The still is the delivered image itself, decoded by the browser.
+  const thumbnail = item.locator("img");
+  await expect(thumbnail).toHaveJSProperty("complete", true);
+  expect(await thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(640);
 });

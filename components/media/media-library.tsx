@@ -182,7 +182,7 @@ function EmptyLibrary({ curl, maxFileBytes }: { curl: string; maxFileBytes: numb
           <p className="text-xs font-medium text-zinc-500">Or from your app: ask for an upload URL, then send the file to it</p>
           <CopyButton value={curl} label="Copy the commands" />
         </div>
-        <pre className="mt-1.5 rounded-lg bg-zinc-900 px-4 py-3 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-zinc-100 sm:break-normal sm:whitespace-pre" data-testid="media-empty-curl">
+        <pre className="mt-1.5 rounded-lg bg-zinc-900 px-4 py-3 font-mono text-xs leading-relaxed break-words whitespace-pre-wrap text-zinc-100 sm:whitespace-pre" data-testid="media-empty-curl">
           {curl}
         </pre>
       </div>
