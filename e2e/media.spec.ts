@@ -206,6 +206,9 @@ test("a 30 MB video dropped on the page survives a pause and a dropped network, 
   await expect(row).toHaveAttribute("data-state", "uploading");
   await expect(row.getByTestId("upload-status")).toContainText(/\d+% · [\d.]+ MB of [\d.]+ MB/);
   await expect(page.getByTestId("upload-total")).toContainText(/Uploading 1 file · \d+%/);
+  // The folder field applies to the next files only: this one stays where it was headed.
+  await page.getByLabel("Folder for the next uploads (optional)").fill("elsewhere");
+  await expect(row).toContainText("e2e/clips/launch-clip.mp4");
   await shotBoth(page, "media-uploading");
 
   await row.getByRole("button", { name: `Pause ${video.name}` }).click();

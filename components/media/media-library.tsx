@@ -66,10 +66,6 @@ export function MediaLibrary({ projectId, maxFileBytes, transport, initial, curl
       ),
     );
   }, [projectId, maxFileBytes, transport, queryClient]);
-  useEffect(() => {
-    uppy?.setMeta({ folder: folder.trim() || undefined });
-  }, [uppy, folder]);
-
   const addFiles = useCallback(
     (files: File[]) => {
       if (!uppy) return;
@@ -77,12 +73,14 @@ export function MediaLibrary({ projectId, maxFileBytes, transport, initial, curl
       // A new batch after everything finished starts a clean list; the finished ones are in the media list now.
       if (current.length > 0 && current.every((file) => file.progress.uploadComplete)) uppy.removeFiles(current.map((file) => file.id));
       try {
-        uppy.addFiles(files.map((file) => ({ name: file.name, type: file.type, data: file, source: "media-page" })));
+        // The folder goes on each file as it is added (not Uppy's setMeta, which would move files already listed).
+        const meta = { folder: folder.trim() || undefined };
+        uppy.addFiles(files.map((file) => ({ name: file.name, type: file.type, data: file, source: "media-page", meta })));
       } catch {
         // Each refused file was already reported through restriction-failed.
       }
     },
-    [uppy],
+    [uppy, folder],
   );
 
   const picker = useRef<HTMLInputElement>(null);

@@ -5,10 +5,10 @@ import GoldenRetriever, { type GoldenRetrieverOptions } from "@uppy/golden-retri
 import { installTransport, type UploadTransport } from "@/components/media/transport";
 import { ACCEPTED_TYPES, describeRefusal, describeUploadError, type UploadFailure } from "@/components/media/upload-errors";
 
-/** `folder` applies the page's folder field to the file; `linkError` says why no upload URL could be made for it. */
 // What the browser keeps of files on their way so a reload resumes them; a larger file comes back as "add it again".
 const SAVED_BYTES = { maxFileSize: 2 * 1024 ** 3, maxTotalSize: 4 * 1024 ** 3 };
 
+/** `folder` is the page's folder field when the file was added; `linkError` says why no upload URL could be made for it. */
 export type MediaMeta = { folder?: string; linkError?: string };
 export type MediaUppy = Uppy<MediaMeta, Record<string, never>>;
 export type MediaFile = UppyFile<MediaMeta, Record<string, never>>;
