@@ -19,7 +19,7 @@ import type { MediaItemView } from "@/lib/dashboard/queries";
 
 type MediaPage = { items: MediaItemView[]; total: number };
 
-export type MediaLibraryProps = {
+type MediaLibraryProps = {
   projectId: string;
   maxFileBytes: number;
   transport: UploadTransport;

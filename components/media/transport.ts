@@ -6,7 +6,7 @@ import type { MediaUppy } from "@/components/media/uploader";
 
 export type UploadTransport = "tus" | "s3";
 
-export type TransportContext = {
+type TransportContext = {
   projectId: string;
   /** A file is stored as media: its upload is over, the list can show it. */
   onPublished: () => void;

@@ -42,7 +42,6 @@ export type MediaItemView = {
   createdAt: string;
 };
 
-export const MEDIA_PAGE_SIZE = 100;
 const KINDS = new Set(["video", "image", "audio"]);
 // Signed links end on a whole hour, so refetching the list does not change them (and reload every thumbnail).
 const SIGNED_LINK_HOURS = 2;
@@ -51,7 +50,7 @@ const SIGNED_LINK_HOURS = 2;
 export async function listMediaLibrary(scope: ProjectScope, origin: string): Promise<{ items: MediaItemView[]; total: number }> {
   const prisma = await db();
   const project = await prisma.project.findUniqueOrThrow({ where: { id: scope.projectId }, select: { alias: true, deliveryAccess: true } });
-  const { items, page } = await listMedia(scope, { limit: MEDIA_PAGE_SIZE, page: 1 }, "pages");
+  const { items, page } = await listMedia(scope, { limit: PAGE_SIZE, page: 1 }, "pages");
   const expiry = (Math.floor(Date.now() / 3_600_000) + SIGNED_LINK_HOURS) * 3600;
   const link = (path: string) =>
     project.deliveryAccess === "signed"
@@ -98,7 +97,7 @@ export async function listMediaLibrary(scope: ProjectScope, origin: string): Pro
       createdAt: upload.createdAt.toISOString(),
     }),
   );
-  const merged = [...publishing, ...views].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, MEDIA_PAGE_SIZE);
+  const merged = [...publishing, ...views].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, PAGE_SIZE);
   return { items: merged, total: (page.page?.total ?? views.length) + publishing.length };
 }
 
@@ -112,7 +111,7 @@ async function listPublishingUploads(scope: ProjectScope) {
     where: { projectId: scope.projectId, status: "uploading", fileId: null, totalBytes: { not: null }, lastByteAt: { gte: new Date(Date.now() - PUBLISHING_WITHIN_MS) } },
     select: { id: true, filename: true, folder: true, totalBytes: true, bytesReceived: true, createdAt: true },
     orderBy: { createdAt: "desc" },
-    take: MEDIA_PAGE_SIZE,
+    take: PAGE_SIZE,
   });
   return uploads.filter((upload) => upload.totalBytes !== null && upload.bytesReceived >= upload.totalBytes);
 }
