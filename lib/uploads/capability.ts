@@ -5,18 +5,17 @@ import { errorResponse, objectResponse, type RequestInfo } from "@/lib/api/rende
 import { resolveProfileLeniently, type Profile } from "@/lib/api/version";
 import { publicUrl } from "@/lib/api/with-api";
 import type { Upload } from "@/lib/db/generated/client";
-import { isDatabaseUnavailable } from "@/lib/db/unavailable";
+import { db } from "@/lib/db/client";
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from "@/lib/db/unavailable";
 import { renderFile } from "@/lib/files/render";
 import { newId } from "@/lib/ids";
 import { getMediaOrThrow } from "@/lib/media-items/media";
 import { renderMedia } from "@/lib/media-items/render";
-import { requestOrigin } from "@/lib/net/client-address";
 import { receiveMultipartBody, receiveRawBody, type ReceivedBody } from "@/lib/uploads/multipart";
 import { publishUpload, type PublishedUpload } from "@/lib/uploads/publish";
 import { uploadUrl } from "@/lib/uploads/token";
 import { answerOptions, handleTus, type TusContext } from "@/lib/uploads/tus";
 import { assertUploadOpen, findUploadByToken, progressRecorder, uploadProfile } from "@/lib/uploads/uploads";
-import { db } from "@/lib/db/client";
 
 const CORS_HEADERS = {
   "Access-Control-Allow-Origin": "*",
@@ -101,7 +100,7 @@ async function route(request: Request, target: Target, info: RequestInfo): Promi
 }
 
 function newInfo(request: Request, profile: Profile): RequestInfo {
-  return { requestId: newId("req", 20), profile, url: new URL(publicUrl(request).pathname, requestOrigin(request.headers)) };
+  return { requestId: newId("req", 20), profile, url: publicUrl(request) };
 }
 
 /** Every method of `/u/<token>` and `/u/<token>/<tus id>`. */
@@ -112,7 +111,7 @@ export async function handleUploadUrl(request: Request, target: Target): Promise
     return await route(request, target, info);
   } catch (error) {
     if (error instanceof AppError) return errorJson(info, error);
-    if (isDatabaseUnavailable(error)) return errorJson(info, new AppError("service_unavailable", "The service is briefly unavailable. Retry in a few seconds."), { "Retry-After": "5" });
+    if (isDatabaseUnavailable(error)) return errorJson(info, new AppError("service_unavailable", "The service is briefly unavailable. Retry in a few seconds."), { "Retry-After": String(UNAVAILABLE_RETRY_AFTER_SECONDS) });
     // A client that went away mid-body has nobody to answer.
     if (request.signal.aborted) return new Response(null, { status: 499 });
     console.error(`[${info.requestId}] upload URL: unexpected error`, error);
