@@ -86,8 +86,8 @@ async function publish(upload: Upload, received: ReceivedBytes, signal: AbortSig
 
   const mediaId = replaced?.mediaId ?? newId("med");
   let superseded: string | null = null;
-  // A replaced file as this publish left it (another PUT may have made a later version by the time it answers).
-  let version: FileWithProject | undefined;
+  // The file as this publish left it (another PUT to its path may have made a later version by the time it answers).
+  let published: FileWithProject | undefined;
   try {
     await prisma.$transaction(
       async (tx) => {
@@ -106,10 +106,11 @@ async function publish(upload: Upload, received: ReceivedBytes, signal: AbortSig
         const stored = await staged.commit();
         const facts = fileFactsFromProbe(probe, { key, size: stored.size, etag: stored.etag });
         if (replaced) {
-          version = await tx.file.update({ where: { id: replaced.id }, data: { ...facts, version: { increment: 1 } }, include: { project: { select: { alias: true } } } });
+          published = await tx.file.update({ where: { id: replaced.id }, data: { ...facts, version: { increment: 1 } }, include: { project: { select: { alias: true } } } });
           await tx.media.update({ where: { id: replaced.mediaId }, data: { kind: probe.kind } });
         } else {
           await publishFileRow(tx, fileId, facts, { defaultNamed: false, folder, filename });
+          published = await tx.file.findUniqueOrThrow({ where: { id: fileId }, include: { project: { select: { alias: true } } } });
         }
       },
       { timeout: 60_000 },
@@ -120,7 +121,8 @@ async function publish(upload: Upload, received: ReceivedBytes, signal: AbortSig
   }
   if (superseded && superseded !== key) await getStore().delete(superseded).catch(() => undefined);
   const done = await prisma.upload.findUniqueOrThrow({ where: { id: upload.id } });
-  return { file: version ?? (await withAlias(fileId)), upload: done, created: true };
+  if (!published) throw new Error(`upload ${upload.id} published no file`);
+  return { file: published, upload: done, created: true };
 }
 
 async function createMediaAndFile(tx: Prisma.TransactionClient, upload: Upload, names: { fileId: string; mediaId: string; folder: string | null; filename: string; probe: TProbe }): Promise<File> {
