@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   event: "evt",
   webhookEndpoint: "we",
   upload: "upl",
+  domain: "dom",
   execution: "exe",
   worker: "wrk",
   invitation: "inv",
