@@ -1,15 +1,5 @@
 // Icons only the media page uses, drawn like components/ui/icons (16px strokes).
-import type { SVGProps } from "react";
-
-type IconProps = SVGProps<SVGSVGElement>;
-
-function Icon({ children, ...props }: IconProps) {
-  return (
-    <svg viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth={1.5} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" {...props}>
-      {children}
-    </svg>
-  );
-}
+import { Icon, type IconProps } from "@/components/ui/icons";
 
 export const VideoIcon = (p: IconProps) => (
   <Icon {...p}>

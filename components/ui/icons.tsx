@@ -1,9 +1,10 @@
 // Hand-drawn 16px stroke icons (no icon package in the stack).
 import type { SVGProps } from "react";
 
-type IconProps = SVGProps<SVGSVGElement>;
+export type IconProps = SVGProps<SVGSVGElement>;
 
-function Icon({ children, ...props }: IconProps) {
+/** The frame every icon shares: a 16px viewBox drawn with 1.5px round strokes in the current colour. */
+export function Icon({ children, ...props }: IconProps) {
   return (
     <svg viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth={1.5} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" {...props}>
       {children}
