@@ -1,12 +1,23 @@
 // Whole lists for dashboard pages, read through the same services the API uses.
+import { z } from "zod";
+import { paginate } from "@/lib/api/pagination";
+import type { PageInfo } from "@/lib/api/render";
+import { CURRENT_VERSION, type Profile } from "@/lib/api/version";
 import { listConnections } from "@/lib/connections/connections";
 import { db } from "@/lib/db/client";
-import type { Connection } from "@/lib/db/generated/client";
+import type { Connection, Prisma, Task, TaskStatus } from "@/lib/db/generated/client";
 import { deliveryUrl } from "@/lib/files/render";
+import { canonicalId } from "@/lib/ids";
+import { getJobOrThrow, type JobWithTasks } from "@/lib/jobs/jobs";
 import type { ProjectScope } from "@/lib/keys/keys";
 import { listMedia } from "@/lib/media-items/media";
 import { kindFromFileName } from "@/lib/media/mime";
+import { redactCredentials } from "@/lib/net/redact";
+import { renderRun } from "@/lib/runs/render";
+import { getRunOrThrow, type RunWithTasks } from "@/lib/runs/runs";
 import { projectSigningSecret, signedUrl } from "@/lib/storage/signing";
+import { loadTaskRows, renderTask, type TaskRows } from "@/lib/tasks/render";
+import { getTaskOrThrow } from "@/lib/tasks/tasks";
 
 const PAGE_SIZE = 100;
 
@@ -114,4 +125,205 @@ async function listPublishingUploads(scope: ProjectScope) {
     take: PAGE_SIZE,
   });
   return uploads.filter((upload) => upload.totalBytes !== null && upload.bytesReceived >= upload.totalBytes);
+}
+
+// ---- Tasks, runs and jobs pages: cursor pages (newest first) in the API's own `latest` shapes, plus what the pages add.
+
+const CURRENT: Profile = { name: "current", version: CURRENT_VERSION };
+export const ACTIVITY_PAGE_SIZE = 25;
+const ACTIVE_STATUSES: TaskStatus[] = ["waiting", "queued", "processing"];
+
+/** The status groups the pages filter by; "active" is everything not finished. */
+export const ZActivityFilters = z.object({
+  status: z.enum(["active", "succeeded", "failed", "cancelled"]).optional(),
+  kind: z.string().trim().max(40).optional(),
+  /** ISO dates (inclusive day bounds are the caller's business). */
+  createdAfter: z.iso.datetime().optional(),
+  createdBefore: z.iso.datetime().optional(),
+  after: z.string().max(100).optional(),
+});
+export type TActivityFilters = z.infer<typeof ZActivityFilters>;
+
+export type TaskStepView = { tool: string; ms: number | null; summary: string };
+/** A task as the pages show it: the API's `latest` object, ISO times, the plan's steps and a hint for its error. */
+export type TaskView = {
+  id: string;
+  kind: string;
+  status: TaskStatus;
+  progress: number | null;
+  error: { kind: string; message: string; hint: string } | null;
+  input: Record<string, unknown> | null;
+  output: Record<string, unknown> | null;
+  options: Record<string, unknown>;
+  mediaId: string | null;
+  runId: string | null;
+  jobId: string | null;
+  parentId: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  steps: TaskStepView[];
+  canRetry: boolean;
+};
+export type RunView = { id: string; status: TaskStatus; progress: number; error: string | null; createdAt: string; finishedAt: string | null; tasks: TaskView[] };
+export type JobView = { id: string; kind: string; status: TaskStatus; input: string; output: string | null; error: string | null; createdAt: string; finishedAt: string | null; tasks: TaskView[] };
+export type ActivityPage<T> = { items: T[]; next: string | null };
+
+// What to do about each error kind a task records (lib/tasks/errors.ts turns step errors into these).
+const ERROR_HINTS: Record<string, string> = {
+  invalid_input: "The input was refused or is not media this task can read. Check the URL or file, then retry.",
+  format_unsupported: "This format cannot be processed. Convert the file to a common format (MP4, MOV, MP3, JPEG, PNG) and upload it again.",
+  url_required: "The task has no input. Create it again with a url, file_id or media_id.",
+  connection_required: "The task needs a storage connection. Add one under Connections, then retry.",
+  connection_not_found: "Its connection was deleted. Add the connection again under Connections, then create the task again.",
+  connection_verification_failed: "The storage connection refused access. Check its keys and bucket under Connections, then retry.",
+  file_not_found: "The input file was deleted. Upload it again under Media, then create the task again.",
+  media_not_found: "The media item was deleted. Upload it again under Media, then create the task again.",
+  processing_failed: "The encoder could not process this input with these options. Try other options (a smaller size, another codec) or another file.",
+  task_failed: "The task stopped unexpectedly. Retry it; if it fails again, check the server's logs for its id.",
+};
+
+function hintFor(kind: string, status: TaskStatus): string {
+  if (status === "cancelled") return "It was cancelled before it finished. Retry it to run it again.";
+  return ERROR_HINTS[kind] ?? ERROR_HINTS.task_failed!;
+}
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+function stepSummary(step: Record<string, unknown>): string {
+  if (step.tool === "ffmpeg" && Array.isArray(step.args)) return `ffmpeg ${(step.args as string[]).join(" ")}`;
+  if (step.tool === "sharp" && Array.isArray(step.items)) return `sharp: ${step.items.length} image${step.items.length === 1 ? "" : "s"}`;
+  if (step.tool === "heif-convert") return "heif-convert: HEIC to JPEG";
+  if (step.tool === "write" && typeof step.path === "string") return `write ${step.path.split("/").at(-1)}`;
+  return String(step.tool ?? "step");
+}
+
+function planSteps(plan: unknown): TaskStepView[] {
+  const steps = (plan as { steps?: unknown } | null)?.steps;
+  if (!Array.isArray(steps)) return [];
+  return steps.map((step: Record<string, unknown>) => ({ tool: String(step.tool ?? "step"), ms: typeof step.ms === "number" ? step.ms : null, summary: stepSummary(step) }));
+}
+
+function toTaskView(task: Task, rows: TaskRows): TaskView {
+  const rendered = renderTask(CURRENT, task, rows);
+  return {
+    id: task.id,
+    kind: String(rendered.kind),
+    status: task.status,
+    progress: task.progress,
+    error: task.error && (task.status === "failed" || task.status === "cancelled") ? { kind: task.errorKind ?? "task_failed", message: task.error, hint: hintFor(task.errorKind ?? "task_failed", task.status) } : null,
+    input: rendered.input as Record<string, unknown> | null,
+    output: rendered.output as Record<string, unknown> | null,
+    options: rendered.options as Record<string, unknown>,
+    mediaId: task.mediaId,
+    runId: task.runId,
+    jobId: task.jobId,
+    parentId: task.parentId,
+    createdAt: task.createdAt.toISOString(),
+    startedAt: iso(task.startedAt),
+    finishedAt: iso(task.finishedAt),
+    steps: planSteps(task.plan),
+    canRetry: isRetryable(task),
+  };
+}
+
+/** Failed or cancelled tasks of their own (not inside a run or job, which are retried as a whole) can be made again. */
+export function isRetryable(task: Pick<Task, "status" | "runId" | "jobId">): boolean {
+  return (task.status === "failed" || task.status === "cancelled") && !task.runId && !task.jobId;
+}
+
+async function taskViews(scope: ProjectScope, tasks: Task[], origin: string): Promise<TaskView[]> {
+  if (tasks.length === 0) return [];
+  const rows = await loadTaskRows(tasks, origin, { projectId: scope.projectId, shownOnly: true });
+  return tasks.map((task) => toTaskView(task, rows));
+}
+
+function activityWhere(filters: TActivityFilters) {
+  const created = {
+    ...(filters.createdAfter ? { gte: new Date(filters.createdAfter) } : {}),
+    ...(filters.createdBefore ? { lte: new Date(filters.createdBefore) } : {}),
+  };
+  const statuses: TaskStatus[] | undefined = filters.status === "active" ? ACTIVE_STATUSES : filters.status ? [filters.status] : undefined;
+  return { ...(statuses ? { status: { in: statuses } } : {}), ...(Object.keys(created).length > 0 ? { createdAt: created } : {}) };
+}
+
+const nextCursor = (page: PageInfo) => (page.hasMore ? (page.cursor?.last ?? null) : null);
+
+/** The project's tasks of their own and inside runs and jobs, newest first, one cursor page at a time. */
+export async function listTaskActivity(scope: ProjectScope, filters: TActivityFilters, origin: string): Promise<ActivityPage<TaskView>> {
+  const prisma = await db();
+  const where: Prisma.TaskWhereInput = { projectId: scope.projectId, ...activityWhere(filters), ...(filters.kind ? { kind: filters.kind } : {}) };
+  const { items, page } = await paginate({
+    query: { after: filters.after, limit: ACTIVITY_PAGE_SIZE },
+    mode: "cursor",
+    count: () => prisma.task.count({ where }),
+    fetch: ({ where: cursor, orderBy, take }) => prisma.task.findMany({ where: { ...where, ...cursor }, orderBy, take }),
+    findCursor: (id) => prisma.task.findFirst({ where: { ...where, id: canonicalId(id) }, select: { id: true, createdAt: true } }),
+  });
+  return { items: await taskViews(scope, items, origin), next: nextCursor(page) };
+}
+
+export async function listRunActivity(scope: ProjectScope, filters: TActivityFilters, origin: string): Promise<ActivityPage<RunView>> {
+  const prisma = await db();
+  const where: Prisma.RunWhereInput = { projectId: scope.projectId, ...activityWhere(filters) };
+  const { items, page } = await paginate({
+    query: { after: filters.after, limit: ACTIVITY_PAGE_SIZE },
+    mode: "cursor",
+    count: () => prisma.run.count({ where }),
+    fetch: ({ where: cursor, orderBy, take }) => prisma.run.findMany({ where: { ...where, ...cursor }, orderBy, take, include: { tasks: { orderBy: { position: "asc" } } } }),
+    findCursor: (id) => prisma.run.findFirst({ where: { ...where, id: canonicalId(id) }, select: { id: true, createdAt: true } }),
+  });
+  const tasks = await taskViews(scope, items.flatMap((run) => run.tasks), origin);
+  return { items: items.map((run) => toRunView(run, tasks)), next: nextCursor(page) };
+}
+
+export async function listJobActivity(scope: ProjectScope, filters: TActivityFilters, origin: string): Promise<ActivityPage<JobView>> {
+  const prisma = await db();
+  const where: Prisma.JobWhereInput = { projectId: scope.projectId, ...activityWhere(filters), ...(filters.kind ? { kind: filters.kind } : {}) };
+  const { items, page } = await paginate({
+    query: { after: filters.after, limit: ACTIVITY_PAGE_SIZE },
+    mode: "cursor",
+    count: () => prisma.job.count({ where }),
+    fetch: ({ where: cursor, orderBy, take }) => prisma.job.findMany({ where: { ...where, ...cursor }, orderBy, take, include: { tasks: { orderBy: { position: "asc" } } } }),
+    findCursor: (id) => prisma.job.findFirst({ where: { ...where, id: canonicalId(id) }, select: { id: true, createdAt: true } }),
+  });
+  const tasks = await taskViews(scope, items.flatMap((job) => job.tasks), origin);
+  return { items: items.map((job) => toJobView(job, tasks)), next: nextCursor(page) };
+}
+
+function toRunView(run: RunWithTasks, views: TaskView[]): RunView {
+  const rendered = renderRun(CURRENT, run, "summary");
+  const ids = new Set(run.tasks.map((t) => t.id));
+  return { id: run.id, status: run.status, progress: Number(rendered.progress), error: run.error, createdAt: run.createdAt.toISOString(), finishedAt: iso(run.finishedAt), tasks: views.filter((t) => ids.has(t.id)) };
+}
+
+function toJobView(job: JobWithTasks, views: TaskView[]): JobView {
+  const ids = new Set(job.tasks.map((t) => t.id));
+  const error = job.error as { message?: string } | string | null;
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    input: redactCredentials(job.input),
+    output: job.output,
+    error: typeof error === "string" ? error : (error?.message ?? null),
+    createdAt: job.createdAt.toISOString(),
+    finishedAt: iso(job.finishedAt),
+    tasks: views.filter((t) => ids.has(t.id)),
+  };
+}
+
+export async function getTaskView(scope: ProjectScope, id: string, origin: string): Promise<TaskView> {
+  const [view] = await taskViews(scope, [await getTaskOrThrow(scope, id)], origin);
+  return view!;
+}
+
+export async function getRunView(scope: ProjectScope, id: string, origin: string): Promise<RunView> {
+  const run = await getRunOrThrow(scope, id);
+  return toRunView(run, await taskViews(scope, run.tasks, origin));
+}
+
+export async function getJobView(scope: ProjectScope, id: string, origin: string): Promise<JobView> {
+  const job = await getJobOrThrow(scope, id);
+  return toJobView(job, await taskViews(scope, job.tasks, origin));
 }
