@@ -2,6 +2,7 @@
 
 import { AlertIcon, CheckIcon, XIcon } from "@/components/ui/icons";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { classifyTestFailure } from "@/lib/connections/test-failure";
 import type { ConnectionTestResult } from "@/lib/dashboard/views";
 
 function Dismiss({ onDismiss }: { onDismiss: () => void }) {
@@ -12,20 +13,28 @@ function Dismiss({ onDismiss }: { onDismiss: () => void }) {
   );
 }
 
-/** What the S3 endpoint answered, word for word when it refused. */
+/** What happened, in words, then what the S3 call said word for word. */
 export function TestResult({ result, testedAt, onDismiss }: { result: ConnectionTestResult; testedAt: string; onDismiss: () => void }) {
   if (!result.ok) {
+    const failure = classifyTestFailure(result);
     return (
-      <div role="status" data-testid="test-result" data-ok="false" className="rounded-lg border border-red-200 bg-red-50 px-3.5 py-3 text-[13px] text-red-800">
+      <div
+        role="status"
+        data-testid="test-result"
+        data-ok="false"
+        data-failure={failure.kind}
+        className="rounded-lg border border-red-200 bg-red-50 px-3.5 py-3 text-[13px] text-red-800"
+      >
         <div className="flex items-center gap-2">
           <AlertIcon className="size-4 shrink-0 text-red-600" />
-          <span className="font-medium">Test failed: the endpoint answered with an error</span>
+          <span className="font-medium">Test failed: {failure.title}</span>
           <span className="ml-auto flex items-center gap-2 text-xs text-red-600/70">
             <RelativeTime iso={testedAt} />
             <Dismiss onDismiss={onDismiss} />
           </span>
         </div>
-        <pre className="mt-2 font-mono text-xs break-words whitespace-pre-wrap text-red-900">{result.message}</pre>
+        <p className="mt-1.5 text-red-900">{failure.hint}</p>
+        <pre className="mt-2 font-mono text-xs break-words whitespace-pre-wrap text-red-900/80">{result.message}</pre>
       </div>
     );
   }

@@ -121,8 +121,14 @@ export async function updateConnection(scope: ProjectScope, id: string, input: T
   };
   const bucket = input.bucket === undefined ? current.bucket : input.bucket;
   if (input.verify) await assertVerified(next, bucket);
+  // Anything the test exercised makes its verdict stale, the bucket and URL style included.
   const settingsChanged =
-    next.endpoint !== current.endpoint || next.region !== current.region || next.accessKeyId !== current.accessKeyId || input.secret_access_key !== undefined;
+    next.endpoint !== current.endpoint ||
+    next.region !== current.region ||
+    next.accessKeyId !== current.accessKeyId ||
+    input.secret_access_key !== undefined ||
+    bucket !== current.bucket ||
+    next.forcePathStyle !== current.forcePathStyle;
   const prisma = await db();
   try {
     return await prisma.$transaction(async (tx) => {
@@ -171,10 +177,12 @@ export async function deleteConnection(scope: ProjectScope, id: string): Promise
 
 export async function testConnection(scope: ProjectScope, id: string, options: { bucket?: string } = {}): Promise<VerifyResult> {
   const connection = await getConnectionOrThrow(scope, id);
-  const result = await verifyS3Access(connectionSettings(connection), options.bucket ?? connection.bucket);
-  if (result.ok) {
+  const bucket = options.bucket ?? connection.bucket;
+  const result = await verifyS3Access(connectionSettings(connection), bucket);
+  // The mark speaks for the saved settings: a test of another bucket neither earns nor loses it.
+  if (bucket === connection.bucket) {
     const prisma = await db();
-    await prisma.connection.update({ where: { id: connection.id }, data: { verifiedAt: new Date() } });
+    await prisma.connection.update({ where: { id: connection.id }, data: { verifiedAt: result.ok ? new Date() : null } });
   }
   return result;
 }

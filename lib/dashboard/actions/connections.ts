@@ -2,6 +2,7 @@
 // Connection mutations from the dashboard: the same services and schemas as /api/connections.
 import { z } from "zod";
 import { createConnection, deleteConnection, testConnection, updateConnection } from "@/lib/connections/connections";
+import { describeBlockedEndpoint } from "@/lib/connections/endpoint-policy";
 import { ZCreateConnection, ZUpdateConnection } from "@/lib/connections/schemas";
 import { projectAction } from "@/lib/dashboard/action";
 import type { ActionFailure, ActionResult, FieldErrors } from "@/lib/dashboard/action-result";
@@ -39,6 +40,18 @@ function invalid(fieldErrors: FieldErrors): ActionFailure {
   return { ok: false, error: "Check the highlighted fields.", fieldErrors };
 }
 
+/** A blocked endpoint is refused on save, next to the field, rather than discovered by the first test. */
+async function blockedEndpointErrors(endpoint: string): Promise<FieldErrors> {
+  let blocked: string | null;
+  try {
+    blocked = await describeBlockedEndpoint(endpoint.trim());
+  } catch {
+    // Not a URL: the schema's own message says so.
+    return {};
+  }
+  return blocked ? { endpoint: blocked } : {};
+}
+
 const blankToUndefined = (value: string): string | undefined => (value.trim() ? value.trim() : undefined);
 
 export const createConnectionAction = projectAction(
@@ -46,6 +59,8 @@ export const createConnectionAction = projectAction(
   async ({ scope }, { values }): Promise<ActionResult<{ connection: ConnectionView }>> => {
     const blank = blankFieldErrors(values, ["endpoint", "access_key_id", "secret_access_key"]);
     if (Object.keys(blank).length > 0) return invalid(blank);
+    const blocked = await blockedEndpointErrors(values.endpoint);
+    if (Object.keys(blocked).length > 0) return invalid(blocked);
     const parsed = ZCreateConnection.parse({
       name: blankToUndefined(values.name),
       endpoint: values.endpoint,
@@ -67,6 +82,8 @@ export const updateConnectionAction = projectAction(
     const blank = blankFieldErrors(values, ["endpoint", "access_key_id"]);
     if (!values.name.trim()) blank.name = "enter a name";
     if (Object.keys(blank).length > 0) return invalid(blank);
+    const blocked = await blockedEndpointErrors(values.endpoint);
+    if (Object.keys(blocked).length > 0) return invalid(blocked);
     const parsed = ZUpdateConnection.parse({
       name: values.name,
       endpoint: values.endpoint,
