@@ -6,6 +6,7 @@ import type { MemberRole, Project } from "@/lib/db/generated/client";
 import { forgetCachedKeys } from "@/lib/keys/key-cache";
 import { createProject } from "@/lib/projects/projects";
 import type { TCreateProject } from "@/lib/projects/schemas";
+import { assertProjectNameFree } from "@/lib/projects/unique-name";
 import { projectKeyPrefix } from "@/lib/storage/object-key";
 import { getStore } from "@/lib/storage/store";
 import { assertOwner } from "@/lib/teams/members";
@@ -29,7 +30,10 @@ export async function getMemberProject(scope: MemberProjectScope): Promise<{ pro
 export async function renameProject(scope: MemberProjectScope, input: { name: string }): Promise<Project> {
   const { project } = await getMemberProject(scope);
   const prisma = await db();
-  return prisma.project.update({ where: { id: project.id }, data: { name: input.name } });
+  return prisma.$transaction(async (tx) => {
+    await assertProjectNameFree(tx, { orgId: project.orgId, name: input.name, exceptProjectId: project.id });
+    return tx.project.update({ where: { id: project.id }, data: { name: input.name } });
+  });
 }
 
 /** What deleting the project takes with it, for the confirmation; soft-deleted media no longer count. */

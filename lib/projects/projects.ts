@@ -6,6 +6,7 @@ import { Prisma, type Project } from "@/lib/db/generated/client";
 import { canonicalId, newId, randomToken } from "@/lib/ids";
 import { forgetCachedKeys } from "@/lib/keys/key-cache";
 import type { TCreateProject, TUpdateProject } from "@/lib/projects/schemas";
+import { assertProjectNameFree } from "@/lib/projects/unique-name";
 
 export type OrgScope = { orgId: string };
 
@@ -21,15 +22,18 @@ export async function createProject(scope: OrgScope, input: TCreateProject): Pro
   for (let attempt = 0; attempt < 5; attempt++) {
     const alias = attempt === 0 ? base : `${base.slice(0, 33)}-${randomToken(6).toLowerCase()}`;
     try {
-      return await prisma.project.create({
-        data: {
-          id: newId("prj"),
-          orgId: scope.orgId,
-          name: input.name,
-          description: input.description ?? null,
-          alias,
-          ...(input.api_version ? { apiVersion: input.api_version } : {}),
-        },
+      return await prisma.$transaction(async (tx) => {
+        await assertProjectNameFree(tx, { orgId: scope.orgId, name: input.name });
+        return tx.project.create({
+          data: {
+            id: newId("prj"),
+            orgId: scope.orgId,
+            name: input.name,
+            description: input.description ?? null,
+            alias,
+            ...(input.api_version ? { apiVersion: input.api_version } : {}),
+          },
+        });
       });
     } catch (error) {
       const taken = error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
@@ -63,9 +67,12 @@ export async function getProjectOrThrow(scope: OrgScope, id: string): Promise<Pr
 export async function updateProject(scope: OrgScope, id: string, input: TUpdateProject): Promise<Project> {
   const project = await getProjectOrThrow(scope, id);
   const prisma = await db();
-  const updated = await prisma.project.update({
-    where: { id: project.id },
-    data: { name: input.name, description: input.description, apiVersion: input.api_version, deliveryAccess: input.delivery_access },
+  const updated = await prisma.$transaction(async (tx) => {
+    if (input.name !== undefined) await assertProjectNameFree(tx, { orgId: project.orgId, name: input.name, exceptProjectId: project.id });
+    return tx.project.update({
+      where: { id: project.id },
+      data: { name: input.name, description: input.description, apiVersion: input.api_version, deliveryAccess: input.delivery_access },
+    });
   });
   // Verified keys carry their project's API version: this process asks again on the next request.
   forgetCachedKeys();
