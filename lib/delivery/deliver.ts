@@ -1,6 +1,7 @@
 // Delivery: GET/HEAD /f/<project alias>/<folder>/<filename> streams a stored file (Range, ETag,
 // caching); packages (HLS) serve their playlists and segments from under their folder. Signed URLs
 // (POST /api/signatures) are checked here, and extend from a playlist to its segments.
+import { countDelivery } from "@/lib/analytics/count-delivery";
 import { db } from "@/lib/db/client";
 import type { File } from "@/lib/db/generated/client";
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from "@/lib/db/unavailable";
@@ -119,6 +120,11 @@ async function deliverOrThrow(request: Request, alias: string, segments: string[
   // A folder's signature opens only the package that folder is.
   if (access.signedDir !== undefined && target.packageDir !== access.signedDir) return problem(403, BAD_SIGNATURE);
 
+  const response = await serveTarget(request, { projectId: project.id, path, target, access });
+  return countDelivery(response, { projectId: project.id, mediaId: target.file.mediaId });
+}
+
+async function serveTarget(request: Request, { projectId, path, target, access }: { projectId: string; path: string; target: Target; access: Access & { ok: true } }): Promise<Response> {
   const store = getStore();
   const info = await store.head(target.key);
   if (!info) return problem(404, `The bytes of '${path}' are missing from storage.`);
@@ -130,7 +136,7 @@ async function deliverOrThrow(request: Request, alias: string, segments: string[
     const object = await store.get(target.key);
     const chunks: Buffer[] = [];
     for await (const chunk of object.body) chunks.push(chunk as Buffer);
-    const body = await signedPlaylist(Buffer.concat(chunks).toString("utf8"), project.id, target.packageDir, access.expiry!, VTT.test(path));
+    const body = await signedPlaylist(Buffer.concat(chunks).toString("utf8"), projectId, target.packageDir, access.expiry!, VTT.test(path));
     // HEAD describes the rewritten body GET sends, not the stored one.
     const headers = { "Content-Type": contentType, "Content-Length": String(Buffer.byteLength(body)), "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff" };
     return new Response(request.method === "HEAD" ? null : body, { headers });

@@ -63,6 +63,8 @@ async function makeForeignObjects(): Promise<Fixture> {
       "/api/runs": run,
       "/api/jobs": job,
       "/api/uploads": upload,
+      "/api/analytics/media": media,
+      "/api/analytics/projects": project,
     },
   };
 }
