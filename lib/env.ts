@@ -12,6 +12,13 @@ const ZEnv = z.object({
   MEDIABIT_BOOTSTRAP_KEY: z.string().min(16).optional(),
   MEDIABIT_SECRET: z.string().min(32).optional(),
   MEDIABIT_PUBLIC_URL: z.url().optional(),
+  // Custom delivery domains are CNAMEs to this hostname (default: MEDIABIT_PUBLIC_URL's host), e.g. cdn.example.com.
+  MEDIABIT_DOMAIN_TARGET: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, "must be a hostname such as cdn.example.com")
+    .optional(),
   // Behind a reverse proxy: believe X-Forwarded-For/-Host/-Proto (client address, origin of URLs).
   MEDIABIT_TRUST_PROXY: z.enum(["0", "1", "true", "false"]).default("0").transform((v) => v === "1" || v === "true"),
   MEDIABIT_MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 * 1024),

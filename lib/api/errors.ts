@@ -24,6 +24,7 @@ export const ERROR_STATUS = {
   run_not_found: 404,
   job_not_found: 404,
   upload_not_found: 404,
+  domain_not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
   invitation_invalid: 410,

@@ -50,6 +50,7 @@ async function makeForeignObjects(): Promise<Fixture> {
   const run = await as("/api/runs", { tasks: [{ kind: "ingest", url: SOURCE }] });
   const job = await as("/api/jobs", { kind: "video", input: SOURCE, options: { width: 320 } });
   const upload = await as("/api/uploads", { filename: "theirs.mp4" });
+  const domain = await as("/api/domains", { hostname: `theirs-${owner.projectId.toLowerCase().replace("_", "-")}.example.com` });
   return {
     owner,
     ids: {
@@ -62,6 +63,7 @@ async function makeForeignObjects(): Promise<Fixture> {
       "/api/tasks": task,
       "/api/runs": run,
       "/api/jobs": job,
+      "/api/domains": domain,
       "/api/uploads": upload,
       "/api/analytics/media": media,
       "/api/analytics/projects": project,
@@ -85,6 +87,7 @@ async function snapshot(owner: TestProject): Promise<string> {
     runs: await prisma.run.findMany({ where, ...order }),
     jobs: await prisma.job.findMany({ where, ...order }),
     uploads: await prisma.upload.findMany({ where, ...order }),
+    domains: await prisma.domain.findMany({ where, ...order }),
   };
   return JSON.stringify(rows, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }
