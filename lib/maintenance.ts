@@ -3,6 +3,7 @@ import { opendir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { purgeExpiredIdempotencyKeys } from "@/lib/api/idempotency";
 import { purgeOldAuthAttempts } from "@/lib/auth/rate-limit";
+import { recheckPendingDomains } from "@/lib/domains/domains";
 import { sweepOrphanedBytes } from "@/lib/files/orphaned-bytes";
 import { scratchDir } from "@/lib/files/scratch";
 import { deleteExpiredMedia } from "@/lib/media-items/media";
@@ -46,4 +47,6 @@ export async function runMaintenance(): Promise<void> {
   await sweepDirectUploads();
   // PUT uploads: resumable ones idle for 24 h, and their chunk files.
   await sweepChunkedUploads();
+  // Custom domains waiting for their CNAME: a batch re-checked every few minutes, so they turn active on their own.
+  await recheckPendingDomains();
 }

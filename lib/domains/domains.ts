@@ -84,16 +84,24 @@ export async function verifyDomain(scope: ProjectScope, id: string, target: stri
 
 const RECHECK_AFTER_MS = 5 * 60 * 1000;
 
+type RecheckOptions = { now?: Date; batch?: number; resolve?: CnameResolver; /** Only this project's domains. */ scope?: ProjectScope };
+
 /** Maintenance: re-checks a batch of domains not yet active, each at most every few minutes; needs a configured target. */
-export async function recheckPendingDomains({ now = new Date(), batch = 20, resolve = cnameResolver() } = {}): Promise<number> {
+export async function recheckPendingDomains({ now = new Date(), batch = 20, resolve = cnameResolver(), scope }: RecheckOptions = {}): Promise<number> {
   const target = configuredDomainTarget();
   if (!target) return 0;
   const prisma = await db();
   const due = await prisma.domain.findMany({
-    where: { status: { in: ["pending", "failed"] }, OR: [{ lastCheckedAt: null }, { lastCheckedAt: { lt: new Date(now.getTime() - RECHECK_AFTER_MS) } }] },
+    where: { ...(scope ? { projectId: scope.projectId } : {}), status: { in: ["pending", "failed"] }, OR: [{ lastCheckedAt: null }, { lastCheckedAt: { lt: new Date(now.getTime() - RECHECK_AFTER_MS) } }] },
     orderBy: { lastCheckedAt: { sort: "asc", nulls: "first" } },
     take: batch,
   });
   for (const domain of due) await recordCheck(domain, target, resolve);
   return due.length;
+}
+
+/** The dashboard's list: a project's domains, oldest first (a project has a handful). */
+export async function listProjectDomains(scope: ProjectScope, limit = 100): Promise<Domain[]> {
+  const prisma = await db();
+  return prisma.domain.findMany({ where: { projectId: scope.projectId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: limit });
 }

@@ -1,6 +1,6 @@
 // /api/domains: CRUD, strict hostnames, one hostname per server, other projects' domains, and verification through
 // a fake CNAME resolver (no DNS traffic).
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { recheckPendingDomains } from "@/lib/domains/domains";
 import { useCnameResolver, type CnameResolver } from "@/lib/domains/resolver";
@@ -30,12 +30,19 @@ function fakeDns(table: Record<string, string[] | Error>): { lookups: string[] }
 }
 
 let counter = 0;
-const uniqueHost = (label = "media") => `${label}-${Date.now().toString(36)}-${counter++}.example.com`;
+const STAMP = Date.now().toString(36);
+const uniqueHost = (label = "media") => `${label}-${STAMP}-${counter++}.example.com`;
 
 beforeAll(async () => {
   process.env.MEDIABIT_DOMAIN_TARGET = TARGET;
   resetEnvForTests();
   p = await createTestProject("latest");
+});
+
+// A shared PostgreSQL outlives this file: leave no domain behind for another run's housekeeping to look up.
+afterAll(async () => {
+  const prisma = await db();
+  await prisma.domain.deleteMany({ where: { hostname: { contains: STAMP } } });
 });
 
 afterEach(() => {
@@ -66,7 +73,7 @@ describe("POST /api/domains", () => {
   });
 
   it("stores the hostname lower-case and in punycode", async () => {
-    const label = `médias-${counter++}`;
+    const label = `médias-${STAMP}-${counter++}`;
     const res = await addDomain(`${label.toUpperCase()}.Example.com.`);
     expect(res.status).toBe(201);
     expect(data(res).hostname).toMatch(/^xn--m.*\.example\.com$/);
@@ -192,20 +199,21 @@ describe("periodic re-check", () => {
   it("activates pending domains whose CNAME now points here, and leaves recently checked ones", async () => {
     const ready = uniqueHost("later");
     const notYet = uniqueHost("notyet");
-    const created = data(await addDomain(ready));
-    const waiting = data(await addDomain(notYet));
+    const own = await createTestProject("latest");
+    const created = data(await addDomain(ready, own.key));
+    const waiting = data(await addDomain(notYet, own.key));
     const resolve: CnameResolver = async (hostname) => {
       if (hostname === ready) return [TARGET];
       throw dnsError("ENODATA");
     };
-    await recheckPendingDomains({ resolve, batch: 1000 });
+    await recheckPendingDomains({ resolve, scope: own });
     const prisma = await db();
     expect(await prisma.domain.findUnique({ where: { id: created.id } })).toMatchObject({ status: "active", lastError: null });
     const failed = await prisma.domain.findUnique({ where: { id: waiting.id } });
     expect(failed).toMatchObject({ status: "failed", lastError: expect.stringContaining("No CNAME record") });
     // Checked a moment ago: not looked up again yet.
     const seen: string[] = [];
-    await recheckPendingDomains({ resolve: async (h) => (seen.push(h), [TARGET]), batch: 1000 });
+    await recheckPendingDomains({ resolve: async (h) => (seen.push(h), [TARGET]), scope: own });
     expect(seen).not.toContain(notYet);
   });
 });

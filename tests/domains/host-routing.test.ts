@@ -95,6 +95,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  const prisma = await db();
+  await prisma.domain.deleteMany({ where: { hostname: { contains: stamp } } });
   if (server) await new Promise((resolve) => server.close(resolve));
 });
 
