@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { UsageOverview } from "@/components/overview/usage-overview";
 import { WorkspaceEmptyState } from "@/components/team/workspace-empty-state";
 import { CopyButton } from "@/components/ui/copy-button";
 import { ArrowRightIcon, DatabaseIcon, KeyIcon } from "@/components/ui/icons";
 import { Card, PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { getOverviewUsage } from "@/lib/analytics/overview";
 import { currentProject } from "@/lib/auth/session";
 import { publicOrigin } from "@/lib/dashboard/origin";
 import { listAllConnections } from "@/lib/dashboard/queries";
@@ -33,7 +35,7 @@ export default async function OverviewPage() {
   const gap = toWorkspaceGap(await currentWorkspace());
   if (gap) return <WorkspaceEmptyState gap={gap} />;
   const { project, scope } = await currentProject();
-  const [keys, connections, origin] = await Promise.all([listKeys(scope), listAllConnections(scope), publicOrigin()]);
+  const [keys, connections, origin, usage] = await Promise.all([listKeys(scope), listAllConnections(scope), publicOrigin(), getOverviewUsage(scope)]);
   const apiBase = `${origin}/api`;
   const defaultConnection = connections.find((c) => c.isDefault);
   const curl = [`curl ${apiBase}/connections \\`, `  -H "Authorization: Bearer YOUR_API_KEY"`].join("\n");
@@ -81,6 +83,8 @@ export default async function OverviewPage() {
           </Card>
         </Link>
       </div>
+
+      <UsageOverview usage={usage} />
 
       <h2 className="mt-10 mb-3 text-sm font-semibold text-zinc-900">Project details</h2>
       <Card className="divide-y divide-zinc-100">
