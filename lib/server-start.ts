@@ -1,6 +1,6 @@
 // Server start-up, shared by `next start`/`next dev` (instrumentation.ts) and scripts/worker.ts:
 // migrate, create the first organisation and key if needed, start the embedded engine.
-import { flushDeliveryStats } from "@/lib/analytics/delivery-counter";
+import { flushDeliveryStatsOnShutdown } from "@/lib/analytics/shutdown";
 import { bootstrap, describeBootstrap } from "@/lib/bootstrap";
 import { db, dbDriver } from "@/lib/db/client";
 import { startWorker } from "@/lib/engine/embedded";
@@ -22,8 +22,7 @@ export async function startServer(options: StartOptions): Promise<void> {
     const result = await bootstrap();
     const base = env().MEDIABIT_PUBLIC_URL ?? `http://localhost:${env().PORT}`;
     for (const line of describeBootstrap(result, base)) console.log(`[mediabit] ${line}`);
-    // Delivery counts still in memory are written before the process goes.
-    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void flushDeliveryStats());
+    flushDeliveryStatsOnShutdown();
   }
   const driver = await dbDriver();
   console.log(`[mediabit] database: ${driver === "postgres" ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${env().dataDir}`}`);
