@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 import type { ComponentType, SVGProps } from "react";
 import { cn } from "@/components/ui/cn";
 import { VideoIcon } from "@/components/media/icons";
+import { ActivityIcon } from "@/components/tasks/icons";
 import { DatabaseIcon, HomeIcon, KeyIcon, SettingsIcon, UsersIcon } from "@/components/ui/icons";
 
 type NavItem = { href: string; label: string; icon: ComponentType<SVGProps<SVGSVGElement>>; isExact?: boolean };
@@ -17,6 +18,7 @@ const SECTIONS: NavSection[] = [
     items: [
       { href: "/dashboard", label: "Overview", icon: HomeIcon, isExact: true },
       { href: "/dashboard/media", label: "Media", icon: VideoIcon },
+      { href: "/dashboard/tasks", label: "Tasks", icon: ActivityIcon },
       { href: "/dashboard/keys", label: "API keys", icon: KeyIcon },
       { href: "/dashboard/connections", label: "Connections", icon: DatabaseIcon },
       { href: "/dashboard/settings", label: "Settings", icon: SettingsIcon },
@@ -31,7 +33,7 @@ export function SidebarNav() {
     <nav aria-label="Dashboard" className="overflow-y-auto px-3 md:flex-1">
       {SECTIONS.map((section) => (
         <div key={section.title} className="mb-4">
-          <div className="px-2 pb-1.5 text-[11px] font-medium tracking-wide text-zinc-400 uppercase">{section.title}</div>
+          <div className="px-2 pb-1.5 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">{section.title}</div>
           <ul className="space-y-0.5">
             {section.items.map(({ href, label, icon: Icon, isExact }) => {
               const isActive = isExact ? pathname === href : pathname === href || pathname.startsWith(`${href}/`);

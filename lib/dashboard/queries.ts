@@ -191,7 +191,8 @@ function hintFor(kind: string, status: TaskStatus): string {
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 function stepSummary(step: Record<string, unknown>): string {
-  if (step.tool === "ffmpeg" && Array.isArray(step.args)) return `ffmpeg ${(step.args as string[]).join(" ")}`;
+  // The server's own folders say nothing to the reader (and are not theirs to know): file names only.
+  if (step.tool === "ffmpeg" && Array.isArray(step.args)) return `ffmpeg ${(step.args as string[]).map((arg) => (arg.startsWith("/") ? arg.split("/").at(-1) : arg)).join(" ")}`;
   if (step.tool === "sharp" && Array.isArray(step.items)) return `sharp: ${step.items.length} image${step.items.length === 1 ? "" : "s"}`;
   if (step.tool === "heif-convert") return "heif-convert: HEIC to JPEG";
   if (step.tool === "write" && typeof step.path === "string") return `write ${step.path.split("/").at(-1)}`;
