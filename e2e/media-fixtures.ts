@@ -6,7 +6,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-const CACHE_DIR = path.join(os.tmpdir(), "mediabit-e2e-fixtures");
+// Kept across test runs (the test command points TMPDIR at a folder of its own and removes it).
+const CACHE_DIR = path.join(process.env.MEDIABIT_FIXTURE_TMP ?? os.tmpdir(), "mediabit-e2e-fixtures");
 
 export type Fixture = { path: string; name: string; type: string };
 

@@ -37,6 +37,13 @@ if ! npx next build >"$reports/next-build.log" 2>&1; then
   status=1
 fi
 
+# Temp files of this run (each test file's data dir and PGlite, servers' folders, scratch) go under one folder that is
+# removed at the end; generated media fixtures stay cached in the usual temp folder across runs.
+export MEDIABIT_FIXTURE_TMP="${TMPDIR:-/tmp}"
+TMPDIR="$(mktemp -d "$MEDIABIT_FIXTURE_TMP/mediabit-run-XXXXXX")"
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
+
 stage "vitest on PostgreSQL"
 db="mediabit_test_$$"
 psql -q -d "$pg_admin" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null || exit 1

@@ -9,7 +9,8 @@ import { deflateSync } from "node:zlib";
 import sharp from "sharp";
 
 const run = promisify(execFile);
-const CACHE_DIR = path.join(os.tmpdir(), "mediabit-media-fixtures");
+// Kept across test runs (the test command points TMPDIR at a folder of its own and removes it).
+const CACHE_DIR = path.join(process.env.MEDIABIT_FIXTURE_TMP ?? os.tmpdir(), "mediabit-media-fixtures");
 
 type Recipe = { ext: string; make: (output: string) => Promise<void>; version: string };
 
