@@ -13,7 +13,7 @@ import type { ProjectScope } from "@/lib/keys/keys";
 
 function takenError(hostname: string): AppError {
   return new AppError("conflict", `${hostname} is already added to a project on this server. Remove it there first, or use another hostname.`, [
-    { field: "hostname", message: `${hostname} is already in use` },
+    { field: "hostname", message: "already added to a project on this server: remove it there first, or use another hostname" },
   ]);
 }
 

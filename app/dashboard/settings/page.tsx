@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { DomainsSection } from "@/components/domains/domains-section";
 import { DeleteProjectDialog } from "@/components/settings/delete-project-dialog";
 import { NameForm } from "@/components/settings/name-form";
 import { WorkspaceEmptyState } from "@/components/team/workspace-empty-state";
 import { Card, PageHeader } from "@/components/ui/page-header";
+import { loadDomainsPanel } from "@/lib/domains/panel";
 import { countProjectContents } from "@/lib/projects/manage";
 import { toWorkspaceGap } from "@/lib/teams/views";
 import { currentWorkspace } from "@/lib/teams/workspace";
@@ -27,6 +29,7 @@ export default async function SettingsPage() {
   if (!org) return gap ? <WorkspaceEmptyState gap={gap} /> : null;
   const isOwner = org.role === "owner";
   const contents = project ? await countProjectContents({ userId: user.id, projectId: project.id }) : null;
+  const domainsPanel = project ? await loadDomainsPanel({ projectId: project.id, orgId: org.id }) : null;
 
   return (
     <>
@@ -43,6 +46,12 @@ export default async function SettingsPage() {
               <code className="truncate font-mono text-zinc-900">{project.alias}</code>
             </div>
           </Section>
+
+          {domainsPanel ? (
+            <Section title="Custom domains" description="Serve this project's files from your own hostname: https://media.example.com/<folder>/<filename> instead of this server's /f/ links.">
+              <DomainsSection projectId={project.id} {...domainsPanel} />
+            </Section>
+          ) : null}
 
           <Section title="Delete project" tone="danger" description="Deletes the project with its media, files, tasks, API keys and connections. This cannot be undone.">
             {isOwner ? (
