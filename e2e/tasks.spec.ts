@@ -11,7 +11,9 @@ import { bigVideo } from "./media-fixtures";
 /** Serves one file at a given pace, so a download takes long enough to watch (and to cancel). */
 async function startPacedServer(file: string, bytesPerSecond: number): Promise<{ url: (name: string) => string; close: () => Promise<void> }> {
   const size = statSync(file).size;
-  const server = http.createServer((_req, res) => {
+  const server = http.createServer((req, res) => {
+    // Not media: for a task that fails.
+    if (req.url?.includes("text=1")) return void res.writeHead(200, { "content-type": "text/plain" }).end("these are notes, not a video");
     res.writeHead(200, { "content-type": "video/mp4", "content-length": String(size) });
     const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
     stream.on("data", (chunk) => {
@@ -139,6 +141,15 @@ test("tasks: live progress to succeeded, the detail, cancel and retry, a run's t
     await page.getByLabel("Status").selectOption("succeeded");
     await expect(page.getByTestId("task-row")).toHaveCount(1);
 
+    // A task that fails says why and what to do.
+    const failedId = await post(request, key, "/api/tasks", { kind: "video", url: quick.url("notes.txt?text=1") });
+    await page.goto(`/dashboard/tasks/${failedId}`);
+    await expect(page.getByTestId("task-detail")).toHaveAttribute("data-status", "failed", { timeout: 60_000 });
+    await expect(page.getByTestId("task-error")).not.toBeEmpty();
+    await expect(page.getByTestId("task-hint")).not.toBeEmpty();
+    await expect(page.getByRole("button", { name: "Retry" })).toBeVisible();
+    await screenshots(page, "task-failed");
+
     // A run: its tree with each task's state, live until both succeed.
     const runId = await post(request, key, "/api/runs", { input: quick.url("run.mp4"), tasks: [{ kind: "ingest", next: [{ kind: "image", options: { width: 320 } }] }] });
     await page.goto("/dashboard/runs");
@@ -154,6 +165,15 @@ test("tasks: live progress to succeeded, the detail, cancel and retry, a run's t
     await page.goto("/dashboard/jobs");
     await expect(page.getByTestId("activity-empty")).toContainText("No jobs yet");
     await screenshots(page, "jobs-empty");
+
+    // A job: its steps, each task's state, until it succeeds.
+    const jobId = await post(request, key, "/api/jobs", { kind: "video", input: quick.url("job.mp4"), options: { width: 160 } });
+    await expect(page.locator(`[data-id="${jobId}"]`)).toBeVisible({ timeout: 15_000 });
+    await page.locator(`[data-id="${jobId}"]`).getByRole("link").click();
+    await expect(page.getByTestId("job-detail")).toHaveAttribute("data-status", "succeeded", { timeout: 90_000 });
+    await expect(page.getByTestId("tree-task").first()).toHaveAttribute("data-status", "succeeded");
+    await expect(page.getByTestId("job-output")).toHaveAttribute("href", /\/f\//);
+    await screenshots(page, "job-detail");
   } finally {
     await quick.close();
     await slow.close();

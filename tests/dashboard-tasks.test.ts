@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import type { TaskStatus } from "@/lib/db/generated/client";
-import { ACTIVITY_PAGE_SIZE, getRunView, getTaskView, listTaskActivity } from "@/lib/dashboard/queries";
+import { ACTIVITY_PAGE_SIZE, getJobView, getRunView, getTaskView, listTaskActivity } from "@/lib/dashboard/queries";
 import { retryTask } from "@/lib/dashboard/retry-task";
 import type { Worker } from "@/lib/engine/embedded";
 import { newId } from "@/lib/ids";
@@ -11,6 +11,7 @@ import { cancelTask } from "@/lib/tasks/tasks";
 import { call, createTestProject, data, type TestProject } from "@/tests/helpers/api";
 import { startTestWorker, stopTestWorker, waitForTaskDone } from "@/tests/helpers/engine";
 import { mediaFixture } from "@/tests/helpers/media-fixtures";
+import { waitFor } from "@/tests/helpers/wait";
 import { startSourceServer, type SourceServer } from "@/tests/helpers/source-server";
 
 const ORIGIN = "https://media.example.test";
@@ -121,7 +122,6 @@ describe("task details", () => {
     expect(res.status).toBe(201);
     const runId = data(res).id as string;
     const prisma = await db();
-    const { waitFor } = await import("@/tests/helpers/wait");
     await waitFor(async () => ["succeeded", "failed"].includes((await prisma.run.findUniqueOrThrow({ where: { id: runId } })).status), 60_000, "the run");
     const run = await getRunView(scopeOf(project), runId, ORIGIN);
     expect(run.tasks.map((t) => [t.kind, t.status])).toEqual([
@@ -130,6 +130,33 @@ describe("task details", () => {
     ]);
     expect(run.tasks[1]!.parentId).toBe(run.tasks[0]!.id);
     expect(run.tasks.every((t) => !t.canRetry)).toBe(true);
+  });
+});
+
+describe("job details", () => {
+  let worker: Worker;
+  beforeAll(() => {
+    worker = startTestWorker();
+  });
+  afterAll(() => stopTestWorker(worker));
+
+  it("shows a job's steps in order and, once it succeeds, its encode's delivery URL as the output", async () => {
+    const project = await createTestProject("latest");
+    const res = await call("POST", "/api/jobs", { key: project.key, body: { kind: "video", input: source.url("/clip.mp4"), options: { width: 96 } } });
+    expect(res.status).toBe(201);
+    const jobId = data(res).id as string;
+    const prisma = await db();
+    await waitFor(async () => ["succeeded", "failed"].includes((await prisma.job.findUniqueOrThrow({ where: { id: jobId } })).status), 60_000, "the job");
+    const job = await getJobView(scopeOf(project), jobId, ORIGIN);
+    expect(job.status).toBe("succeeded");
+    expect(job.tasks.map((t) => [t.kind, t.status])).toEqual([
+      ["probe", "succeeded"],
+      // Tasks show the kind their request named (a job's download is an `import`).
+      ["import", "succeeded"],
+      ["video", "succeeded"],
+    ]);
+    expect(job.output).toMatch(/^https:\/\/media\.example\.test\/f\/.+\.mp4$/);
+    expect(job.output).toBe(job.tasks[2]!.output?.url);
   });
 });
 

@@ -129,7 +129,20 @@ export function JobDetail({ projectId, initial }: { projectId: string; initial: 
         <Facts
           items={[
             ["Input", <span key="i" className="break-all">{job.input}</span>],
-            ["Output", job.output ? <span key="o" className="break-all">{job.output}</span> : <span className="text-zinc-500">{isActive(job.status) ? "Appears when the job succeeds." : "None"}</span>],
+            [
+              "Output",
+              job.output?.startsWith("http") ? (
+                <a key="o" href={job.output} target="_blank" rel="noreferrer" className="break-all text-indigo-600 hover:underline" data-testid="job-output">
+                  {job.output}
+                </a>
+              ) : job.output ? (
+                <span key="o" className="break-all">
+                  {job.output}
+                </span>
+              ) : (
+                <span className="text-zinc-500">{isActive(job.status) ? "Appears when the job succeeds." : "None: the job did not finish."}</span>
+              ),
+            ],
             ["Created", <RelativeTime key="c" iso={job.createdAt} />],
           ]}
         />

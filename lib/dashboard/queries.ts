@@ -300,17 +300,21 @@ function toRunView(run: RunWithTasks, views: TaskView[]): RunView {
 
 function toJobView(job: JobWithTasks, views: TaskView[]): JobView {
   const ids = new Set(job.tasks.map((t) => t.id));
+  const tasks = views.filter((t) => ids.has(t.id));
   const error = job.error as { message?: string } | string | null;
+  // As renderJob: the s3:// destination it exported to, else the delivery URL of its encode's output.
+  const encoded = tasks.find((t) => t.kind === job.kind)?.output?.url;
+  const output = job.status !== "succeeded" ? null : job.output?.startsWith("s3://") ? job.output : typeof encoded === "string" ? encoded : job.output;
   return {
     id: job.id,
     kind: job.kind,
     status: job.status,
     input: redactCredentials(job.input),
-    output: job.output,
+    output,
     error: typeof error === "string" ? error : (error?.message ?? null),
     createdAt: job.createdAt.toISOString(),
     finishedAt: iso(job.finishedAt),
-    tasks: views.filter((t) => ids.has(t.id)),
+    tasks,
   };
 }
 
