@@ -222,6 +222,8 @@ test("long names and endpoints stay inside the layout", async ({ page }) => {
   await shot(page, "connections-long-values");
 
   await page.setViewportSize({ width: 390, height: 844 });
+  // On a phone the navigation sits behind the menu button.
+  await page.getByTestId("nav-toggle").click();
   await openNav(page, "Overview");
   await expect(page.getByTestId("project-id")).toBeVisible();
   const mobileOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

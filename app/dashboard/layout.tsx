@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { ProjectSwitcher } from "@/components/dashboard/project-switcher";
+import { Sidebar } from "@/components/dashboard/sidebar";
 import { SidebarNav } from "@/components/dashboard/sidebar-nav";
 import { UserMenu } from "@/components/dashboard/user-menu";
 import { Providers } from "@/components/providers";
@@ -19,11 +20,14 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   return (
     <Providers>
       <div className="min-h-screen md:flex">
-        <aside className="z-20 flex flex-col border-b border-zinc-200 bg-white md:fixed md:inset-y-0 md:left-0 md:w-60 md:border-r md:border-b-0">
-          <div className="flex h-14 items-center gap-2 px-4">
-            <Logo className="size-6" />
-            <span className="text-[15px] font-semibold tracking-tight text-zinc-900">Mediabit</span>
-          </div>
+        <Sidebar
+          brand={
+            <>
+              <Logo className="size-6" />
+              <span className="text-[15px] font-semibold tracking-tight text-zinc-900">Mediabit</span>
+            </>
+          }
+        >
           <div className="px-3 pb-3">
             <ProjectSwitcher orgs={orgs.map(toOrgView)} currentOrgId={org?.id ?? null} current={project ? toProjectView(project) : null} />
           </div>
@@ -31,8 +35,9 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <div className="border-t border-zinc-100 p-3 md:mt-auto">
             <UserMenu email={user.email} name={user.name} />
           </div>
-        </aside>
-        <main className="min-w-0 flex-1 md:pl-60">
+        </Sidebar>
+        {/* Focusable so a dialog whose opener is gone can hand focus back to the page rather than to <body>. */}
+        <main id="main-content" tabIndex={-1} className="min-w-0 flex-1 focus:outline-none md:pl-60">
           <div className="mx-auto max-w-6xl px-4 py-6 sm:px-8 sm:py-8">{children}</div>
         </main>
       </div>

@@ -104,10 +104,10 @@ export default async function OverviewPage() {
       </p>
       <div className="overflow-hidden rounded-xl border border-zinc-800 bg-zinc-950 shadow-sm">
         <div className="flex items-center justify-between border-b border-zinc-800 px-4 py-2">
-          <span className="text-xs font-medium text-zinc-400">Terminal</span>
-          <CopyButton value={curl} label="Copy command" showLabel className="text-zinc-400 hover:bg-zinc-800 hover:text-zinc-100" />
+          <span className="text-xs font-medium text-zinc-300">Terminal</span>
+          <CopyButton value={curl} label="Copy command" showLabel tone="dark" />
         </div>
-        <pre className="overflow-x-auto px-4 py-4 font-mono text-[13px] leading-6 text-zinc-100" data-testid="quickstart">
+        <pre tabIndex={0} aria-label="Quick start command" className="overflow-x-auto px-4 py-4 font-mono text-[13px] leading-6 text-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-500" data-testid="quickstart">
           <code>{curl}</code>
         </pre>
       </div>

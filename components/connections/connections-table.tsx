@@ -19,7 +19,7 @@ const COLUMNS = 6;
 
 export function ConnectionsTable({ projectId, connections }: { projectId: string; connections: ConnectionView[] }) {
   return (
-    <Table label="Connections">
+    <Table label="Connections" isStacked>
       <THead>
         <Th>Name</Th>
         <Th>Endpoint</Th>
@@ -49,7 +49,8 @@ function ConnectionRows({ projectId, connection }: { projectId: string; connecti
   return (
     <tbody className="border-b border-zinc-100 last:border-b-0" data-testid="connection-row" data-connection-name={connection.name}>
       <tr className="hover:bg-zinc-50/60">
-        <Td className="max-w-56">
+        <Td className="max-w-56" label="Name">
+          <div className="min-w-0">
           <div className="flex items-center gap-2">
             <span className="truncate font-medium text-zinc-900" title={connection.name} data-testid="connection-name">
               {connection.name}
@@ -60,45 +61,50 @@ function ConnectionRows({ projectId, connection }: { projectId: string; connecti
               </Badge>
             ) : null}
           </div>
-          <div className="mt-0.5 truncate font-mono text-[11px] text-zinc-400">{connection.id}</div>
+          <div className="mt-0.5 truncate font-mono text-[11px] text-zinc-500">{connection.id}</div>
+          </div>
         </Td>
-        <Td className="max-w-64">
+        <Td className="max-w-64" label="Endpoint">
+          <div className="min-w-0">
           <div className="truncate font-mono text-xs text-zinc-700" title={connection.endpoint}>
             {connection.endpoint}
           </div>
-          <div className="mt-0.5 text-xs text-zinc-400">
+          <div className="mt-0.5 text-xs text-zinc-500">
             {connection.region} · {connection.forcePathStyle ? "path-style" : "virtual-hosted"}
           </div>
+          </div>
         </Td>
-        <Td className="max-w-44">
+        <Td className="max-w-44" label="Bucket">
           {connection.bucket ? (
             <span className="block truncate font-mono text-xs text-zinc-700" title={connection.bucket}>
               {connection.bucket}
             </span>
           ) : (
-            <span className="text-xs text-zinc-400">Any bucket</span>
+            <span className="text-xs text-zinc-500">Any bucket</span>
           )}
         </Td>
-        <Td className="max-w-48">
+        <Td className="max-w-48" label="Credentials">
+          <div className="min-w-0">
           <div className="truncate font-mono text-xs text-zinc-700" title={connection.accessKeyId}>
             {connection.accessKeyId}
           </div>
-          <div className="mt-0.5 font-mono text-xs text-zinc-400" data-testid="connection-secret">
+          <div className="mt-0.5 font-mono text-xs text-zinc-500" data-testid="connection-secret">
             {connection.maskedSecret}
           </div>
+          </div>
         </Td>
-        <Td className="whitespace-nowrap">
+        <Td className="whitespace-nowrap" label="Verified" data-testid="connection-verified">
           {connection.verifiedAt ? (
             <span className="inline-flex items-center gap-1 text-xs text-emerald-700">
               <CheckIcon className="size-3.5" />
               <RelativeTime iso={connection.verifiedAt} />
             </span>
           ) : (
-            <span className="text-xs text-zinc-400">Not verified</span>
+            <span className="text-xs text-zinc-500">Not verified</span>
           )}
         </Td>
         <Td>
-          <div className="flex items-center justify-end gap-1">
+          <div className="flex items-center justify-end gap-1 max-md:-ml-2 max-md:flex-wrap max-md:justify-start">
             {connection.isDefault ? null : (
               <Button size="sm" variant="ghost" onClick={() => makeDefault.run(target)} isLoading={makeDefault.isPending}>
                 Make default
@@ -122,14 +128,14 @@ function ConnectionRows({ projectId, connection }: { projectId: string; connecti
       </tr>
       {rowError ? (
         <tr>
-          <td colSpan={COLUMNS} className="px-4 pb-3">
+          <td colSpan={COLUMNS} className="px-4 pb-3 max-md:block max-md:p-0">
             <FormError message={rowError} />
           </td>
         </tr>
       ) : null}
       {test.data && !test.isPending ? (
         <tr>
-          <td colSpan={COLUMNS} className="px-4 pb-3">
+          <td colSpan={COLUMNS} className="px-4 pb-3 max-md:block max-md:p-0">
             <TestResult result={test.data.result} testedAt={test.data.testedAt} onDismiss={test.reset} />
           </td>
         </tr>

@@ -25,16 +25,16 @@ export function TestResult({ result, testedAt, onDismiss }: { result: Connection
         data-failure={failure.kind}
         className="rounded-lg border border-red-200 bg-red-50 px-3.5 py-3 text-[13px] text-red-800"
       >
-        <div className="flex items-center gap-2">
+        <div className="flex flex-wrap items-center gap-2">
           <AlertIcon className="size-4 shrink-0 text-red-600" />
           <span className="font-medium">Test failed: {failure.title}</span>
-          <span className="ml-auto flex items-center gap-2 text-xs text-red-600/70">
+          <span className="ml-auto flex items-center gap-2 text-xs text-red-700">
             <RelativeTime iso={testedAt} />
             <Dismiss onDismiss={onDismiss} />
           </span>
         </div>
         <p className="mt-1.5 text-red-900">{failure.hint}</p>
-        <pre className="mt-2 font-mono text-xs break-words whitespace-pre-wrap text-red-900/80">{result.message}</pre>
+        <pre className="mt-2 font-mono text-xs break-words whitespace-pre-wrap text-red-900">{result.message}</pre>
       </div>
     );
   }
@@ -42,7 +42,7 @@ export function TestResult({ result, testedAt, onDismiss }: { result: Connection
   const names = isBucket ? result.sample : result.buckets;
   return (
     <div role="status" data-testid="test-result" data-ok="true" className="rounded-lg border border-emerald-200 bg-emerald-50 px-3.5 py-3 text-[13px] text-emerald-900">
-      <div className="flex items-center gap-2">
+      <div className="flex flex-wrap items-center gap-2">
         <CheckIcon className="size-4 shrink-0 text-emerald-600" />
         <span className="font-medium">
           {isBucket ? (
@@ -55,7 +55,7 @@ export function TestResult({ result, testedAt, onDismiss }: { result: Connection
             </>
           )}
         </span>
-        <span className="ml-auto flex items-center gap-2 text-xs text-emerald-700/70">
+        <span className="ml-auto flex items-center gap-2 text-xs text-emerald-800">
           <RelativeTime iso={testedAt} />
           <Dismiss onDismiss={onDismiss} />
         </span>

@@ -1,10 +1,11 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { revokeKeyAction, setKeyStatusAction } from "@/lib/dashboard/actions/keys";
 import { Badge, StatusDot } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
 import { Dialog, DialogBody, DialogFooter } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -24,7 +25,7 @@ export function KeysTable({ projectId, keys }: { projectId: string; keys: KeyVie
   const rows = [...keys.filter((k) => k.status !== "revoked"), ...keys.filter((k) => k.status === "revoked")];
   return (
     <>
-      <Table label="API keys">
+      <Table label="API keys" isStacked>
         <THead>
           <Th>Name</Th>
           <Th>Key</Th>
@@ -39,33 +40,40 @@ export function KeysTable({ projectId, keys }: { projectId: string; keys: KeyVie
           {rows.map((key) => {
             const isRevoked = key.status === "revoked";
             return (
-              <tr key={key.id} data-testid="key-row" data-key-id={key.id} className={isRevoked ? "bg-zinc-50/60 [&>td]:text-zinc-400" : "hover:bg-zinc-50/60"}>
-                <Td className="max-w-64">
-                  <div className="flex items-center gap-2">
-                    <span className={`truncate font-medium ${isRevoked ? "text-zinc-400" : "text-zinc-900"}`} title={key.name}>
+              <tr
+                key={key.id}
+                data-testid="key-row"
+                data-key-id={key.id}
+                // Focus lands on the row after its key is revoked, since the button that opened the dialog is gone.
+                tabIndex={-1}
+                className={cn("focus:outline-none focus-visible:outline-2 focus-visible:outline-indigo-500", isRevoked ? "bg-zinc-50/60 [&>td]:text-zinc-500" : "hover:bg-zinc-50/60")}
+              >
+                <Td className="max-w-64" label="Name">
+                  <div className="flex min-w-0 items-center gap-2">
+                    <span className={`truncate font-medium ${isRevoked ? "text-zinc-500" : "text-zinc-900"}`} title={key.name}>
                       {key.name}
                     </span>
                     {key.admin ? <Badge tone="accent">Admin</Badge> : null}
                   </div>
                 </Td>
-                <Td>
-                  <code className={`font-mono text-xs ${isRevoked ? "text-zinc-400" : "text-zinc-600"}`}>{key.prefix}</code>
+                <Td label="Key">
+                  <code className={`font-mono text-xs ${isRevoked ? "text-zinc-500" : "text-zinc-600"}`}>{key.prefix}</code>
                 </Td>
-                <Td className="whitespace-nowrap">
+                <Td className="whitespace-nowrap" label="Created">
                   <RelativeTime iso={key.createdAt} />
                 </Td>
-                <Td className="whitespace-nowrap" data-testid="key-last-used">
-                  {key.lastUsedAt ? <RelativeTime iso={key.lastUsedAt} /> : <span className="text-zinc-400">Never</span>}
+                <Td className="whitespace-nowrap" label="Last used" data-testid="key-last-used">
+                  {key.lastUsedAt ? <RelativeTime iso={key.lastUsedAt} /> : <span className="text-zinc-500">Never</span>}
                 </Td>
-                <Td>
+                <Td label="Status">
                   <span className="inline-flex items-center gap-1.5 text-[13px]" data-testid="key-status">
                     <StatusDot tone={STATUS[key.status].tone} />
                     {STATUS[key.status].label}
                   </span>
                 </Td>
-                <Td className="text-right">
+                <Td className="text-right max-md:empty:hidden">
                   {isRevoked ? null : (
-                    <div className="flex items-center justify-end gap-1">
+                    <div className="flex items-center justify-end gap-1 max-md:-ml-2 max-md:flex-wrap max-md:justify-start">
                       <KeyStatusButton projectId={projectId} apiKey={key} />
                       <Button size="sm" variant="ghost-danger" onClick={() => setRevoking(key)}>
                         Revoke
@@ -104,14 +112,22 @@ function KeyStatusButton({ projectId, apiKey }: { projectId: string; apiKey: Key
 
 function RevokeKeyDialog({ projectId, apiKey, onClose }: { projectId: string; apiKey: KeyView; onClose: () => void }) {
   const router = useRouter();
+  const isRevoked = useRef(false);
   const revoke = useAction(revokeKeyAction, {
     onOk: () => {
+      isRevoked.current = true;
       onClose();
       router.refresh();
     },
   });
   return (
-    <Dialog open onOpenChange={(open) => !open && onClose()} title="Revoke API key" size="sm">
+    <Dialog
+      open
+      onOpenChange={(open) => !open && onClose()}
+      title="Revoke API key"
+      size="sm"
+      returnFocusTo={() => (isRevoked.current ? document.querySelector<HTMLElement>(`[data-testid="key-row"][data-key-id="${apiKey.id}"]`) : null)}
+    >
       <DialogBody>
         <p className="text-[13px] leading-relaxed text-zinc-600">
           Requests that use <span className="font-medium text-zinc-900">{apiKey.name}</span> (

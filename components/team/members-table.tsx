@@ -45,7 +45,7 @@ export function MembersTable({ orgId, orgName, members, isOwner }: Props) {
                 <Td className="max-w-0 w-full">
                   <div className="font-medium [overflow-wrap:anywhere] text-zinc-900" title={member.name ?? member.email}>
                     {member.name ?? member.email}
-                    {member.isYou ? <span className="ml-1.5 font-normal text-zinc-400">(you)</span> : null}
+                    {member.isYou ? <span className="ml-1.5 font-normal text-zinc-500">(you)</span> : null}
                   </div>
                   {member.name ? (
                     <div className="text-xs [overflow-wrap:anywhere] text-zinc-500">

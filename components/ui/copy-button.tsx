@@ -4,8 +4,16 @@ import { useEffect, useState } from "react";
 import { cn } from "@/components/ui/cn";
 import { CheckIcon, CopyIcon } from "@/components/ui/icons";
 
+const TONES = {
+  light: "text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900",
+  // On a dark panel (a terminal): light enough to read.
+  dark: "text-zinc-300 hover:bg-zinc-800 hover:text-zinc-100",
+};
+
+type CopyButtonProps = { value: string; label?: string; className?: string; showLabel?: boolean; tone?: keyof typeof TONES };
+
 /** Copies `value`; says "Copied" for a moment so people know it worked. */
-export function CopyButton({ value, label = "Copy", className, showLabel = false }: { value: string; label?: string; className?: string; showLabel?: boolean }) {
+export function CopyButton({ value, label = "Copy", className, showLabel = false, tone = "light" }: CopyButtonProps) {
   const [isCopied, setIsCopied] = useState(false);
   useEffect(() => {
     if (!isCopied) return;
@@ -38,7 +46,8 @@ export function CopyButton({ value, label = "Copy", className, showLabel = false
       aria-label={isCopied ? "Copied" : label}
       title={isCopied ? "Copied" : label}
       className={cn(
-        "inline-flex shrink-0 items-center gap-1.5 rounded-md px-2 py-1 text-xs font-medium text-zinc-500 transition-colors hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-indigo-500",
+        "inline-flex shrink-0 items-center gap-1.5 rounded-md px-2 py-1 text-xs font-medium transition-colors focus-visible:outline-2 focus-visible:outline-indigo-500",
+        TONES[tone],
         className,
       )}
     >

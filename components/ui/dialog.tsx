@@ -1,7 +1,7 @@
 "use client";
 
 import * as RadixDialog from "@radix-ui/react-dialog";
-import type { ReactNode } from "react";
+import { useLayoutEffect, useRef, type ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 import { XIcon } from "@/components/ui/icons";
 
@@ -17,11 +17,23 @@ type DialogProps = {
   trigger?: ReactNode;
   /** Block Escape and outside clicks (a secret shown once must be dismissed on purpose). */
   isDismissable?: boolean;
+  /** Where focus goes on close when the opener may be gone by then (asked at close time; null keeps the default). */
+  returnFocusTo?: () => HTMLElement | null;
 };
 
 const WIDTHS = { sm: "max-w-md", md: "max-w-lg", lg: "max-w-2xl" };
 
-export function Dialog({ open, onOpenChange, title, description, children, size = "sm", trigger, isDismissable = true }: DialogProps) {
+export function Dialog({ open, onOpenChange, title, description, children, size = "sm", trigger, isDismissable = true, returnFocusTo: chooseReturnFocus }: DialogProps) {
+  const hasTrigger = Boolean(trigger);
+  const returnFocusTo = useRef<HTMLElement | null>(null);
+  // Radix returns focus only to a Dialog.Trigger; a dialog opened from elsewhere remembers what had focus before it
+  // (layout effects run before Radix moves focus into the dialog).
+  useLayoutEffect(() => {
+    if (!open || hasTrigger) return;
+    const active = document.activeElement;
+    returnFocusTo.current = active instanceof HTMLElement && active !== document.body ? active : null;
+  }, [open, hasTrigger]);
+
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       {trigger ? <RadixDialog.Trigger asChild>{trigger}</RadixDialog.Trigger> : null}
@@ -29,7 +41,7 @@ export function Dialog({ open, onOpenChange, title, description, children, size 
         <RadixDialog.Overlay className="fixed inset-0 z-40 bg-zinc-950/40 backdrop-blur-[2px]" />
         <RadixDialog.Content
           className={cn(
-            "fixed top-1/2 left-1/2 z-50 flex max-h-[calc(100vh-2rem)] w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-xl border border-zinc-200 bg-white shadow-xl focus:outline-none",
+            "fixed top-1/2 left-1/2 z-50 flex max-h-[calc(100dvh-2rem)] w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-xl border border-zinc-200 bg-white shadow-xl focus:outline-none",
             WIDTHS[size],
           )}
           onEscapeKeyDown={(event) => {
@@ -40,6 +52,14 @@ export function Dialog({ open, onOpenChange, title, description, children, size 
           }}
           onInteractOutside={(event) => {
             if (!isDismissable) event.preventDefault();
+          }}
+          onCloseAutoFocus={(event) => {
+            const chosen = chooseReturnFocus?.() ?? null;
+            if (hasTrigger && !chosen) return;
+            event.preventDefault();
+            // The opener may be gone: the page's main region takes focus instead of <body>.
+            const target = chosen ?? (returnFocusTo.current?.isConnected ? returnFocusTo.current : document.getElementById("main-content"));
+            target?.focus();
           }}
           {...(description ? {} : { "aria-describedby": undefined })}
         >
@@ -66,5 +86,5 @@ export function DialogBody({ children, className }: { children: ReactNode; class
 }
 
 export function DialogFooter({ children }: { children: ReactNode }) {
-  return <div className="flex items-center justify-end gap-2 rounded-b-xl border-t border-zinc-100 bg-zinc-50/70 px-5 py-3">{children}</div>;
+  return <div className="flex flex-wrap items-center justify-end gap-2 rounded-b-xl border-t border-zinc-100 bg-zinc-50/70 px-5 py-3">{children}</div>;
 }

@@ -44,7 +44,7 @@ export function Field({ label, name, hint, error, labelNote, className, inputCla
     <div className={cn("space-y-1.5", className)}>
       <label htmlFor={id} className="flex items-baseline gap-1.5 text-[13px] font-medium text-zinc-800">
         {label}
-        {labelNote ? <span className="text-xs font-normal text-zinc-400">{labelNote}</span> : null}
+        {labelNote ? <span className="text-xs font-normal text-zinc-500">{labelNote}</span> : null}
       </label>
       <Input id={id} name={name} className={inputClassName} hasError={Boolean(error)} aria-describedby={hint || error ? describedBy : undefined} {...rest} />
       {error ? (

@@ -56,7 +56,11 @@ export function Menu({ trigger, children, side = "bottom", className }: MenuProp
             className,
           )}
         >
-          {children(() => setIsOpen(false))}
+          {children(() => {
+            setIsOpen(false);
+            // A chosen item disappears with the menu: focus goes back to the trigger, not to <body>.
+            rootRef.current?.querySelector<HTMLElement>("[aria-haspopup]")?.focus();
+          })}
         </div>
       ) : null}
     </div>
@@ -81,7 +85,7 @@ export function MenuItem({ children, onSelect, className, isActive }: { children
 }
 
 export function MenuLabel({ children }: { children: ReactNode }) {
-  return <div className="px-2 pt-1.5 pb-1 text-[11px] font-medium tracking-wide text-zinc-400 uppercase">{children}</div>;
+  return <div className="px-2 pt-1.5 pb-1 text-[11px] font-medium tracking-wide text-zinc-500 uppercase">{children}</div>;
 }
 
 export function MenuSeparator() {

@@ -47,7 +47,7 @@ export default async function TeamPage() {
       </dl>
 
       <h2 className="mb-3 text-sm font-semibold text-zinc-900">
-        Members <span className="font-normal text-zinc-400">{members.length}</span>
+        Members <span className="font-normal text-zinc-500">{members.length}</span>
       </h2>
       <MembersTable orgId={org.id} orgName={org.name} members={members.map((m) => toMemberView(m, user.id))} isOwner={isOwner} />
       {isOwner ? null : <p className="mt-3 text-[13px] text-zinc-500">Only owners invite people, change roles and remove members.</p>}
@@ -55,7 +55,7 @@ export default async function TeamPage() {
       {isOwner ? (
         <section className="mt-10" aria-labelledby="pending-invitations">
           <h2 id="pending-invitations" className="mb-1 text-sm font-semibold text-zinc-900">
-            Pending invitations <span className="font-normal text-zinc-400">{invitations.length}</span>
+            Pending invitations <span className="font-normal text-zinc-500">{invitations.length}</span>
           </h2>
           <p className="mb-3 text-[13px] text-zinc-500">Links not used yet. Each works once, for its address only, and expires 7 days after it was made.</p>
           {invitations.length === 0 ? (
