@@ -79,7 +79,7 @@ export function ConnectionFormDialog(props: Props) {
       description={
         editing
           ? "Changing the endpoint or credentials clears the verified mark until the next successful test."
-          : "Credentials for an S3-compatible endpoint. Nothing is checked on save: use “Test” afterwards to list the bucket."
+          : "Credentials for an S3-compatible endpoint. Saving checks only that this server may reach the address: use “Test” afterwards to list the bucket."
       }
     >
       <form onSubmit={onSubmit} noValidate>
