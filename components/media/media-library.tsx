@@ -93,7 +93,7 @@ export function MediaLibrary({ projectId, maxFileBytes, transport, initial, curl
           <span className="mb-1 flex items-center gap-1.5 text-[13px] font-medium text-zinc-700">
             <FolderIcon className="size-3.5 shrink-0 text-zinc-400" />
             <span>
-              Folder for the next uploads <span className="font-normal text-zinc-400">(optional)</span>
+              Folder for the next uploads <span className="font-normal text-zinc-500">(optional)</span>
             </span>
           </span>
           <Input value={folder} onChange={(event) => setFolder(event.target.value)} placeholder="e.g. videos/2026" maxLength={512} />
@@ -105,6 +105,7 @@ export function MediaLibrary({ projectId, maxFileBytes, transport, initial, curl
           accept={ACCEPTED_TYPES.join(",")}
           className="sr-only"
           tabIndex={-1}
+          aria-label="Choose files to upload"
           data-testid="file-picker"
           onChange={(event) => {
             addFiles(Array.from(event.target.files ?? []));

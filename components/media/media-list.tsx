@@ -50,7 +50,7 @@ export function MediaList({ items, total }: { items: MediaItemView[]; total: num
               <Thumbnail item={item} />
               <div className="min-w-0 flex-1">
                 <div className="truncate text-[13px] font-medium text-zinc-900" title={item.folder ? `${item.folder}/${item.name}` : item.name}>
-                  {item.folder ? <span className="font-normal text-zinc-400">{item.folder}/</span> : null}
+                  {item.folder ? <span className="font-normal text-zinc-500">{item.folder}/</span> : null}
                   {item.url ? (
                     <a href={item.url} target="_blank" rel="noreferrer" className="hover:underline">
                       {item.name}

@@ -72,7 +72,7 @@ function FileRow({ uppy, file }: { uppy: MediaUppy; file: MediaFile }) {
             {state === "done" ? <CheckIcon className="size-3.5 shrink-0 text-emerald-600" /> : null}
             {state === "failed" ? <AlertIcon className="size-3.5 shrink-0 text-red-600" /> : null}
             <span className="truncate text-[13px] font-medium text-zinc-900" title={file.name}>
-              {file.meta.folder ? <span className="font-normal text-zinc-400">{file.meta.folder}/</span> : null}
+              {file.meta.folder ? <span className="font-normal text-zinc-500">{file.meta.folder}/</span> : null}
               {file.name}
             </span>
           </div>
