@@ -183,6 +183,14 @@ describe("cancel and retry", () => {
     // The first attempt's download made its own media item; the retry makes a new one rather than adding to it.
     expect(fresh.mediaId).not.toBe(old.mediaId);
     await cancelTask(scopeOf(project), retried.id);
+
+    // Once the cancelled attempt's media item is cleaned up, a retry still makes its own.
+    await prisma.file.deleteMany({ where: { mediaId: retried.mediaId! } });
+    await prisma.media.delete({ where: { id: retried.mediaId! } });
+    const again = await retryTask(scopeOf(project), retried.id);
+    expect(again.mediaId).toMatch(/^med_/);
+    expect(again.mediaId).not.toBe(retried.mediaId);
+    await cancelTask(scopeOf(project), again.id);
   });
 
   it("refuses to retry an unfinished task, another project's task, or one inside a run", async () => {

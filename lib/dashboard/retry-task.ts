@@ -10,9 +10,11 @@ import { createTask, getTaskOrThrow, type TTaskInput } from "@/lib/tasks/tasks";
 
 async function storedRequest(task: Task): Promise<TCanonicalTask> {
   const input = task.input as TTaskInput;
-  // A media item the first attempt made for its download is its own; the new task makes a fresh one.
+  // The media item is kept only when the request named it: one the first attempt made for its download is its own
+  // (and is gone once a cancelled or failed attempt is cleaned up), so the new task makes a fresh one.
   const prisma = await db();
-  const madeByTask = task.mediaId ? (await prisma.media.findUnique({ where: { id: task.mediaId }, select: { createdBy: true } }))?.createdBy === task.id : false;
+  const media = task.mediaId ? await prisma.media.findFirst({ where: { id: task.mediaId, projectId: task.projectId, deletedAt: null }, select: { createdBy: true } }) : null;
+  const keepsMedia = media !== null && media.createdBy !== task.id;
   return {
     kind: task.kind,
     requestedKind: input.requested_kind ?? task.kind,
@@ -22,7 +24,7 @@ async function storedRequest(task: Task): Promise<TCanonicalTask> {
     ref: task.ref ?? undefined,
     metadata: task.metadata as Record<string, unknown>,
     webhookUrl: task.webhookUrl ?? undefined,
-    mediaId: task.mediaId && !madeByTask && input.source?.type !== "file" && input.source?.type !== "media" ? task.mediaId : undefined,
+    mediaId: task.mediaId && keepsMedia && input.source?.type !== "file" && input.source?.type !== "media" ? task.mediaId : undefined,
   };
 }
 
