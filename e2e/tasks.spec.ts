@@ -4,6 +4,7 @@
 import { createReadStream, statSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { shot, signUp, uniqueEmail } from "./helpers";
 import { bigVideo } from "./media-fixtures";
@@ -52,6 +53,12 @@ async function post(request: APIRequestContext, key: string, path: string, body:
 }
 
 async function screenshots(page: Page, name: string): Promise<void> {
+  // The page's own content (the shell is checked by its own specs): no serious or critical accessibility violations.
+  const results = await new AxeBuilder({ page }).include("main").analyze();
+  const serious = results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  expect(serious, name).toEqual([]);
   for (const width of [1440, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
     // Nothing may stick out sideways on a phone.

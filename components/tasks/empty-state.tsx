@@ -12,7 +12,7 @@ export function EmptyActivity({ title, children, curl }: { title: string; childr
       <div className="mx-auto mt-6 max-w-lg">
         <div className="flex items-center justify-between gap-2">
           <p className="text-xs font-medium text-zinc-500">
-            From your app, with a key from <Link href="/dashboard/keys" className="text-indigo-600 hover:underline">API keys</Link>
+            From your app, with a key from <Link href="/dashboard/keys" className="text-indigo-600 underline underline-offset-2">API keys</Link>
           </p>
           <CopyButton value={curl} label="Copy the command" />
         </div>

@@ -101,7 +101,7 @@ export function TaskDetail({ projectId, initial }: { projectId: string; initial:
               <p className="mt-1 text-zinc-700" data-testid="task-hint">
                 {task.error.hint}
               </p>
-              {task.status === "failed" ? <p className="mt-1 font-mono text-xs text-zinc-500">{task.error.kind}</p> : null}
+              {task.status === "failed" ? <p className="mt-1 font-mono text-xs text-zinc-700">{task.error.kind}</p> : null}
             </div>
           </div>
         </div>

@@ -30,7 +30,7 @@ export default async function TasksPage() {
           <EmptyActivity title="No tasks yet" curl={curlFor(origin, "tasks")}>
             A task turns one file into another: a smaller video, a thumbnail, an HLS stream. Tasks are made through the API: point one at
             any URL with the command below, or upload files on the{" "}
-            <Link href="/dashboard/media" className="text-indigo-600 hover:underline">
+            <Link href="/dashboard/media" className="text-indigo-600 underline underline-offset-2">
               Media
             </Link>{" "}
             page first and give their <code>file_id</code>. This page shows them as they run.
