@@ -2,7 +2,7 @@
 // retry act only on a task of the project named (another project's task is not found and stays as it was), retry makes
 // a new task with the same request, and without a session nothing happens.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CookieJar, isBuilt, postCredentials, serverActionId, startBuiltServer, type Server } from "@/tests/auth/built-server";
+import { CookieJar, isBuilt, postCredentials, postServerAction, startBuiltServer, type Server } from "@/tests/auth/built-server";
 import { mediaFixture } from "@/tests/helpers/media-fixtures";
 import { startSourceServer, type SourceServer } from "@/tests/helpers/source-server";
 
@@ -60,20 +60,8 @@ async function createTask(): Promise<string> {
   return /task_[0-9A-Za-z]+/.exec(text)?.[0] ?? "";
 }
 
-/** Calls a server action the way the browser does (Next-Action header, JSON-encoded arguments). */
 async function callAction(name: string, args: unknown[], jar?: CookieJar): Promise<string> {
-  const response = await fetch(`${origin}/dashboard/tasks`, {
-    method: "POST",
-    redirect: "manual",
-    headers: {
-      "Next-Action": serverActionId(ACTIONS, name),
-      "Content-Type": "text/plain;charset=UTF-8",
-      Accept: "text/x-component",
-      Origin: origin,
-      ...(jar ? { cookie: jar.header() } : {}),
-    },
-    body: JSON.stringify(args),
-  });
+  const response = await postServerAction(origin, "/dashboard/tasks", { file: ACTIONS, name }, args, { jar });
   expect(response.status).toBe(200);
   return response.text();
 }

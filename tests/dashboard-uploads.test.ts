@@ -3,7 +3,7 @@
 // without a session, or for someone else's project, it answers in words and creates nothing.
 import { readFileSync, statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CookieJar, isBuilt, postCredentials, serverActionId, startBuiltServer, type Server } from "@/tests/auth/built-server";
+import { CookieJar, isBuilt, postCredentials, postServerAction, startBuiltServer, type Server } from "@/tests/auth/built-server";
 import { mediaFixture } from "@/tests/helpers/media-fixtures";
 
 const OWNER = { email: "owner@dashboard-uploads.test", password: "dashboard uploads owner" };
@@ -32,20 +32,8 @@ function api(path: string): Promise<Response> {
   return fetch(`${origin}${path}`, { headers: { Authorization: `Bearer ${KEY}` } });
 }
 
-/** Calls a server action the way the browser does (Next-Action header, JSON-encoded arguments). */
 async function callAction(args: unknown[], jar?: CookieJar): Promise<string> {
-  const response = await fetch(`${origin}/dashboard/media`, {
-    method: "POST",
-    redirect: "manual",
-    headers: {
-      "Next-Action": serverActionId(CREATE.file, CREATE.name),
-      "Content-Type": "text/plain;charset=UTF-8",
-      Accept: "text/x-component",
-      Origin: origin,
-      ...(jar ? { cookie: jar.header() } : {}),
-    },
-    body: JSON.stringify(args),
-  });
+  const response = await postServerAction(origin, "/dashboard/media", CREATE, args, { jar });
   expect(response.status).toBe(200);
   return response.text();
 }

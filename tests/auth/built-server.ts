@@ -43,6 +43,32 @@ export function serverActionId(filename: string, exportedName: string): string {
   return found[0];
 }
 
+/**
+ * Calls a server action the way the browser does: a POST to a page with the action's id in `Next-Action` and the
+ * JSON-encoded arguments as the body.
+ */
+export function postServerAction(
+  origin: string,
+  page: string,
+  action: { file: string; name: string },
+  args: unknown[],
+  init: { jar?: CookieJar; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  return fetch(`${origin}${page}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: {
+      "Next-Action": serverActionId(action.file, action.name),
+      "Content-Type": "text/plain;charset=UTF-8",
+      Accept: "text/x-component",
+      Origin: origin,
+      ...(init.jar ? { cookie: init.jar.header() } : {}),
+      ...init.headers,
+    },
+    body: JSON.stringify(args),
+  });
+}
+
 /** A cookie jar of name=value pairs, fed by Set-Cookie headers. */
 export class CookieJar {
   readonly values = new Map<string, string>();

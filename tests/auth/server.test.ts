@@ -3,7 +3,7 @@
 // session before their arguments. (/api/health under a flood of wrong sign-ins is measured on demand by
 // bench/signin-flood.ts: other test files running beside this one would make that figure meaningless.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CookieJar, hasSession, isBuilt, postCredentials, serverActionId, startBuiltServer, type Server } from "./built-server";
+import { CookieJar, hasSession, isBuilt, postCredentials, postServerAction, startBuiltServer, type Server } from "./built-server";
 
 const OWNER = { email: "owner@server.test", password: "server owner passphrase" };
 const KEY = "ittybit_test_auth_server_key_0123456789";
@@ -45,21 +45,9 @@ async function sessionEmail(jar: CookieJar): Promise<string | null> {
   return body?.user?.email ?? null;
 }
 
-/** Calls a server action the way the browser does (Next-Action header, JSON-encoded arguments). */
 async function callAction(page: string, action: { file: string; name: string }, args: unknown[], init: { jar?: CookieJar; forwardedFor?: string } = {}) {
-  const response = await fetch(`${origin}${page}`, {
-    method: "POST",
-    redirect: "manual",
-    headers: {
-      "Next-Action": serverActionId(action.file, action.name),
-      "Content-Type": "text/plain;charset=UTF-8",
-      Accept: "text/x-component",
-      Origin: origin,
-      ...(init.jar ? { cookie: init.jar.header() } : {}),
-      ...(init.forwardedFor ? { "X-Forwarded-For": init.forwardedFor } : {}),
-    },
-    body: JSON.stringify(args),
-  });
+  const headers: Record<string, string> = init.forwardedFor ? { "X-Forwarded-For": init.forwardedFor } : {};
+  const response = await postServerAction(origin, page, action, args, { jar: init.jar, headers });
   return { status: response.status, text: await response.text() };
 }
 

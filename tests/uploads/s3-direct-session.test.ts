@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CookieJar, hasSession, isBuilt, postCredentials, serverActionId, startBuiltServer, type Server } from "@/tests/auth/built-server";
+import { CookieJar, hasSession, isBuilt, postCredentials, postServerAction, serverActionId, startBuiltServer, type Server } from "@/tests/auth/built-server";
 import { mediaFixture } from "@/tests/helpers/media-fixtures";
 import { startS3Server, type S3TestServer } from "@/tests/helpers/s3-server";
 
@@ -46,18 +46,7 @@ afterAll(async () => {
 
 /** Calls a server action the way the browser does; answers the action's result (the RSC payload's JSON row with `ok`). */
 async function callAction(name: string, args: unknown, jar?: CookieJar): Promise<{ ok: boolean; error?: string } & Record<string, any>> {
-  const response = await fetch(`${origin}/dashboard`, {
-    method: "POST",
-    redirect: "manual",
-    headers: {
-      "Next-Action": serverActionId(ACTIONS, name),
-      "Content-Type": "text/plain;charset=UTF-8",
-      Accept: "text/x-component",
-      Origin: origin,
-      ...(jar ? { cookie: jar.header() } : {}),
-    },
-    body: JSON.stringify([args]),
-  });
+  const response = await postServerAction(origin, "/dashboard", { file: ACTIONS, name }, [args], { jar });
   expect(response.status).toBe(200);
   const text = await response.text();
   for (const line of text.split("\n")) {
