@@ -16,7 +16,7 @@ let projectId = "";
 
 beforeAll(async () => {
   if (!isBuilt) return;
-  server = await startBuiltServer(3301 + Math.floor(Math.random() * 50), {
+  server = await startBuiltServer(0, {
     MEDIABIT_BOOTSTRAP_EMAIL: OWNER.email,
     MEDIABIT_BOOTSTRAP_PASSWORD: OWNER.password,
     MEDIABIT_BOOTSTRAP_KEY: KEY,

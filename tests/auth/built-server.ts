@@ -2,6 +2,7 @@
 // (next-auth's endpoints, the proxy, headers from next.config, server actions). Needs `next build` first.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 
@@ -9,7 +10,21 @@ export const isBuilt = existsSync(".next/BUILD_ID");
 
 export type Server = { origin: string; stop: () => void };
 
-export async function startBuiltServer(port: number, settings: Record<string, string>): Promise<Server> {
+/** A loopback port nothing listens on now (ports picked at random collide with each other and with local services). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** `port` 0: any free loopback port. */
+export async function startBuiltServer(requestedPort: number, settings: Record<string, string>): Promise<Server> {
+  const port = requestedPort || (await freePort());
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "mediabit-auth-server-"));
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), MEDIABIT_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", ...settings };
   // The test process's own database must not leak into the server (it gets a fresh PGlite unless told otherwise).

@@ -14,7 +14,7 @@ let origin = "";
 
 beforeAll(async () => {
   if (!isBuilt) return;
-  server = await startBuiltServer(3241 + Math.floor(Math.random() * 50), {
+  server = await startBuiltServer(0, {
     MEDIABIT_BOOTSTRAP_EMAIL: OWNER.email,
     MEDIABIT_BOOTSTRAP_PASSWORD: OWNER.password,
     MEDIABIT_BOOTSTRAP_KEY: KEY,

@@ -27,7 +27,7 @@ let origin = "";
 beforeAll(async () => {
   if (!isActionBuilt("createS3UploadAction")) return;
   s3 = await startS3Server({ buckets: ["direct-session"] });
-  server = await startBuiltServer(3301 + Math.floor(Math.random() * 50), {
+  server = await startBuiltServer(0, {
     MEDIABIT_BOOTSTRAP_EMAIL: OWNER.email,
     MEDIABIT_BOOTSTRAP_PASSWORD: OWNER.password,
     MEDIABIT_BOOTSTRAP_KEY: KEY,
