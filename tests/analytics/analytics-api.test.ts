@@ -134,7 +134,9 @@ describe("GET /api/analytics processing figures", () => {
   it("counts tasks created in the window by kind and the seconds they ran", async () => {
     const p = await createTestProject("latest");
     const prisma = await db();
-    const at = (offsetMs: number) => new Date(Date.now() - 3_600_000 + offsetMs);
+    // One instant for every timestamp: reading the clock per call made durations drift by a millisecond.
+    const base = Date.now() - 3_600_000;
+    const at = (offsetMs: number) => new Date(base + offsetMs);
     const task = (kind: string, times: { startedAt?: Date; finishedAt?: Date; createdAt?: Date }, mediaId?: string) =>
       prisma.task.create({ data: { id: newId("task"), projectId: p.projectId, kind, input: {}, status: times.finishedAt ? "succeeded" : "processing", mediaId, ...times } });
     const media = await call("POST", "/api/media", { key: p.key, body: { title: "one" } });
