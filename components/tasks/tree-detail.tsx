@@ -1,11 +1,11 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { describeInput, kindLabel } from "@/components/tasks/describe";
 import { Facts, Section } from "@/components/tasks/section";
 import { CancelButton } from "@/components/tasks/task-actions";
-import { LIVE_POLL_MS, ProgressBar, StatusBadge, elapsed, isActive } from "@/components/tasks/status";
+import { TaskLink } from "@/components/tasks/task-list";
+import { LIVE_POLL_MS, ProgressBar, StatusBadge, isActive } from "@/components/tasks/status";
 import { CopyButton } from "@/components/ui/copy-button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { cancelJobAction, cancelRunAction, getJobAction, getRunAction } from "@/lib/dashboard/actions/tasks";
@@ -26,26 +26,9 @@ function treeOf(tasks: TaskView[]): Node[] {
 
 function TreeNode({ node }: { node: Node }) {
   const { task } = node;
-  const took = elapsed(task.startedAt, task.finishedAt);
   return (
     <li data-testid="tree-task" data-task-id={task.id} data-status={task.status}>
-      <Link href={`/dashboard/tasks/${task.id}`} className="block rounded-lg border border-zinc-200 bg-white px-3 py-2.5 transition-colors hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-indigo-500">
-        <div className="flex items-start gap-3 sm:items-center">
-          <div className="min-w-0 flex-1">
-            <div className="flex flex-wrap items-baseline gap-x-2 text-[13px]">
-              <span className="font-medium text-zinc-900">{kindLabel(task.kind)}</span>
-              <span className="min-w-0 truncate text-zinc-600">{describeInput(task.output ?? task.input)}</span>
-            </div>
-            <div className="mt-0.5 flex flex-wrap gap-x-2 text-xs text-zinc-500">
-              <span className="font-mono">{task.id}</span>
-              {took ? <span>{task.finishedAt ? `took ${took}` : `running for ${took}`}</span> : null}
-            </div>
-            {task.error ? <p className="mt-1 line-clamp-2 text-xs text-red-700">{task.error.message}</p> : null}
-          </div>
-          <StatusBadge status={task.status} />
-        </div>
-        <ProgressBar status={task.status} progress={task.progress} className="mt-2" />
-      </Link>
+      <TaskLink task={task} subject={describeInput(task.output ?? task.input)} className="block rounded-lg border border-zinc-200 bg-white px-3 py-2.5" />
       {node.children.length > 0 ? (
         <ul className="mt-2 ml-3 space-y-2 border-l-2 border-zinc-200 pl-3 sm:ml-5 sm:pl-4">
           {node.children.map((child) => (
