@@ -119,7 +119,12 @@ async function publish(upload: Upload, received: ReceivedBytes, signal: AbortSig
     await staged.abort();
     throw error;
   }
-  if (superseded && superseded !== key) await getStore().delete(superseded).catch(() => undefined);
+  // The replaced version's bytes; if this delete fails, the orphaned-bytes sweep (lib/files/orphaned-bytes.ts) removes them.
+  if (superseded && superseded !== key) {
+    await getStore()
+      .delete(superseded)
+      .catch((error: unknown) => console.warn(`[uploads] could not delete replaced bytes ${superseded}; the sweep will: ${String(error)}`));
+  }
   const done = await prisma.upload.findUniqueOrThrow({ where: { id: upload.id } });
   if (!published) throw new Error(`upload ${upload.id} published no file`);
   return { file: published, upload: done, created: true };
